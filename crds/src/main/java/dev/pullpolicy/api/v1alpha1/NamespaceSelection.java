@@ -1,0 +1,64 @@
+package dev.pullpolicy.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.List;
+
+/**
+ * Which namespaces get the copy: those matching the selector AND any include glob AND no exclude
+ * glob.
+ */
+public class NamespaceSelection {
+
+  /** What {@code exclude} means when it is not set. */
+  public static final List<String> DEFAULT_EXCLUDE =
+      List.of("kube-system", "kube-public", "kube-node-lease");
+
+  @JsonPropertyDescription(
+      "A label selector on namespaces (matchLabels / matchExpressions). Empty or unset: all.")
+  private LabelSelector selector;
+
+  @Size(max = 256)
+  @ValidationRule(
+      value = "self.all(g, size(g) > 0 && size(g) <= 253 && g.matches('^[a-z0-9*?.-]+$'))",
+      message = "include globs must be non-empty and use only a-z, 0-9, '-', '.', '*' and '?'")
+  @JsonPropertyDescription(
+      "Namespace name globs ('*' any run of characters, '?' one character), e.g. team-*. A"
+          + " namespace must match one. Empty or unset: all.")
+  private List<String> include;
+
+  @Size(max = 256)
+  @ValidationRule(
+      value = "self.all(g, size(g) > 0 && size(g) <= 253 && g.matches('^[a-z0-9*?.-]+$'))",
+      message = "exclude globs must be non-empty and use only a-z, 0-9, '-', '.', '*' and '?'")
+  @JsonPropertyDescription(
+      "Namespace name globs that never get the copy. Unset: kube-system, kube-public,"
+          + " kube-node-lease. An empty list excludes nothing.")
+  private List<String> exclude;
+
+  public LabelSelector getSelector() {
+    return selector;
+  }
+
+  public void setSelector(LabelSelector selector) {
+    this.selector = selector;
+  }
+
+  public List<String> getInclude() {
+    return include;
+  }
+
+  public void setInclude(List<String> include) {
+    this.include = include;
+  }
+
+  public List<String> getExclude() {
+    return exclude;
+  }
+
+  public void setExclude(List<String> exclude) {
+    this.exclude = exclude;
+  }
+}

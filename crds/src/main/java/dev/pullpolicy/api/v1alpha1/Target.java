@@ -1,0 +1,55 @@
+package dev.pullpolicy.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The copy made in each selected namespace. */
+public class Target {
+
+  @Size(min = 1, max = 253)
+  @Pattern(Validation.DNS_SUBDOMAIN)
+  @JsonPropertyDescription("Name of the copy in each namespace. Default: the policy's name.")
+  private String secretName;
+
+  @Size(max = 64)
+  @ValidationRule(
+      value = "self.all(k, !k.startsWith('pullpolicy.dev/') && k != 'app.kubernetes.io/managed-by')",
+      message = "labels must not set pullpolicy.dev/* or app.kubernetes.io/managed-by")
+  @JsonPropertyDescription("Extra labels put on every copy.")
+  private Map<String, String> labels = new LinkedHashMap<>();
+
+  @Size(max = 64)
+  @ValidationRule(
+      value = "self.all(k, !k.startsWith('pullpolicy.dev/'))",
+      message = "annotations must not set pullpolicy.dev/*")
+  @JsonPropertyDescription("Extra annotations put on every copy.")
+  private Map<String, String> annotations = new LinkedHashMap<>();
+
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  public void setLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+
+  public Map<String, String> getAnnotations() {
+    return annotations;
+  }
+
+  public void setAnnotations(Map<String, String> annotations) {
+    this.annotations = annotations;
+  }
+}
