@@ -1,8 +1,8 @@
 package dev.pullpolicy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
@@ -21,22 +21,16 @@ public class NamespaceSelection {
   private LabelSelector selector;
 
   @Size(max = 256)
-  @ValidationRule(
-      value = "self.all(g, size(g) > 0 && size(g) <= 253 && g.matches('^[a-z0-9*?.-]+$'))",
-      message = "include globs must be non-empty and use only a-z, 0-9, '-', '.', '*' and '?'")
   @JsonPropertyDescription(
       "Namespace name globs ('*' any run of characters, '?' one character), e.g. team-*. A"
           + " namespace must match one. Empty or unset: all.")
-  private List<String> include;
+  private List<@Size(min = 1, max = 253) @Pattern(Validation.NAME_GLOB) String> include;
 
   @Size(max = 256)
-  @ValidationRule(
-      value = "self.all(g, size(g) > 0 && size(g) <= 253 && g.matches('^[a-z0-9*?.-]+$'))",
-      message = "exclude globs must be non-empty and use only a-z, 0-9, '-', '.', '*' and '?'")
   @JsonPropertyDescription(
       "Namespace name globs that never get the copy. Unset: kube-system, kube-public,"
           + " kube-node-lease. An empty list excludes nothing.")
-  private List<String> exclude;
+  private List<@Size(min = 1, max = 253) @Pattern(Validation.NAME_GLOB) String> exclude;
 
   public LabelSelector getSelector() {
     return selector;

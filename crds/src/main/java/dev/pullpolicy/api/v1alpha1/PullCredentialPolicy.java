@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * A cluster-scoped policy: copy the source pull Secret(s) into every selected namespace and add
- * the copy to the selected ServiceAccounts' {@code imagePullSecrets}.
+ * A cluster-scoped policy: copy the source pull Secret(s) into every selected namespace and add the
+ * copy to the selected ServiceAccounts' {@code imagePullSecrets}.
  *
  * <p>Cluster-scoped because it does not implement {@link Namespaced}.
  */

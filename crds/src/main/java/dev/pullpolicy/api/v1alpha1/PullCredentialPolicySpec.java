@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,13 +12,11 @@ public class PullCredentialPolicySpec {
 
   @Required
   @Size(min = 1, max = 16)
-  @ValidationRule(
-      value = "self.all(s, self.exists_one(t, t.namespace == s.namespace && t.name == s.name))",
-      message = "sources must not list the same Secret twice")
   @JsonPropertyDescription(
       "Source Secrets (type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg) whose"
           + " registry credentials are merged into one copy. On a registry present in several"
-          + " sources the first source wins.")
+          + " sources the first source wins. A Secret may be listed once (a list-map keyed by namespace"
+          + " and name).")
   private List<SecretReference> sources = new ArrayList<>();
 
   @JsonPropertyDescription("How the copy in each namespace is named and labelled.")

@@ -18,8 +18,8 @@ public final class PullPolicyLabels {
   public static final String IGNORE = "pullpolicy.dev/ignore";
 
   /**
-   * Annotation on a ServiceAccount: the imagePullSecrets entries pullpolicy added, as a JSON
-   * object from Secret name to policy name, so that removal takes only those.
+   * Annotation on a ServiceAccount: the imagePullSecrets entries pullpolicy added, as a JSON object
+   * from Secret name to policy name, so that removal takes only those.
    */
   public static final String SERVICE_ACCOUNT_ENTRIES = "pullpolicy.dev/image-pull-secrets";
 

@@ -1,8 +1,8 @@
 package dev.pullpolicy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
@@ -13,15 +13,11 @@ public class ServiceAccountSelection {
   public static final List<String> DEFAULT_NAMES = List.of("default");
 
   @Size(max = 256)
-  @ValidationRule(
-      value =
-          "self.all(n, n == '*' || (size(n) <= 253 &&"
-              + " n.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')))",
-      message = "names must be ServiceAccount names or \"*\"")
   @JsonPropertyDescription(
       "ServiceAccount names, or \"*\" for all. Unset (and no selector): [default]. An empty"
           + " list names none.")
-  private List<String> names;
+  private List<@Size(min = 1, max = 253) @Pattern(Validation.SERVICE_ACCOUNT_NAME_OR_STAR) String>
+      names;
 
   @JsonPropertyDescription(
       "A label selector on ServiceAccounts; a ServiceAccount matching it is selected too.")

@@ -17,7 +17,8 @@ public class Target {
 
   @Size(max = 64)
   @ValidationRule(
-      value = "self.all(k, !k.startsWith('pullpolicy.dev/') && k != 'app.kubernetes.io/managed-by')",
+      value =
+          "self.all(k, !k.startsWith('pullpolicy.dev/') && k != 'app.kubernetes.io/managed-by')",
       message = "labels must not set pullpolicy.dev/* or app.kubernetes.io/managed-by")
   @JsonPropertyDescription("Extra labels put on every copy.")
   private Map<String, String> labels = new LinkedHashMap<>();

@@ -9,5 +9,12 @@ public final class Validation {
   public static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
+  /** A namespace name glob: '*' any run of characters, '?' one character. */
+  public static final String NAME_GLOB = "^[a-z0-9*?.-]+$";
+
+  /** A ServiceAccount name, or "*" for all. */
+  public static final String SERVICE_ACCOUNT_NAME_OR_STAR =
+      "^([*]|[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$";
+
   private Validation() {}
 }
