@@ -92,7 +92,7 @@ class DeployRbacIT {
             });
     assertThat(client.secrets().inNamespace(s.unselected()).withName(s.target()).get()).isNull();
 
-    assertOperatorNeverRefused();
+    assertOperatorNeverRefused(cluster);
     cluster
         .auditLog()
         .ifPresent(
@@ -142,11 +142,56 @@ class DeployRbacIT {
                     .doesNotContain(s.target());
               }
             });
-    assertOperatorNeverRefused();
+    assertOperatorNeverRefused(cluster);
   }
 
   @Test
-  void holdsAndRenewsItsLeaseInItsOwnNamespace(KubernetesClient client) {
+  void reportsAMissingSourceOnStatusAndAsAnEvent(TestCluster cluster, KubernetesClient client) {
+    String ns = cluster.newNamespace("rbac-bad");
+    String policy = cluster.uniqueName("rbac-bad");
+    client
+        .resource(
+            client
+                .getKubernetesSerialization()
+                .unmarshal(
+                    """
+                    apiVersion: pullpolicy.dev/v1alpha1
+                    kind: PullCredentialPolicy
+                    metadata:
+                      name: %s
+                    spec:
+                      sources: [{namespace: %s, name: does-not-exist}]
+                      namespaces: {include: ["%s"]}
+                    """
+                        .formatted(policy, ns, ns),
+                    PullCredentialPolicy.class))
+        .create();
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              PullCredentialPolicy p =
+                  client.resources(PullCredentialPolicy.class).withName(policy).get();
+              assertThat(p.getStatus()).isNotNull();
+              assertThat(p.getStatus().getConditions())
+                  .anyMatch(
+                      c ->
+                          PullPolicyLabels.CONDITION_SOURCE_VALID.equals(c.getType())
+                              && "False".equals(c.getStatus()));
+              assertThat(client.v1().events().inAnyNamespace().list().getItems())
+                  .as("a Warning Event about %s", policy)
+                  .anyMatch(
+                      e ->
+                          policy.equals(e.getInvolvedObject().getName())
+                              && "Warning".equals(e.getType()));
+            });
+    assertOperatorNeverRefused(cluster);
+    client.resources(PullCredentialPolicy.class).withName(policy).delete();
+  }
+
+  @Test
+  void holdsAndRenewsItsLeaseInItsOwnNamespace(TestCluster cluster, KubernetesClient client) {
     var leases =
         client.leases().inNamespace(DeployFolder.NAMESPACE).withName("pullpolicy-operator");
     await()
@@ -162,14 +207,24 @@ class DeployRbacIT {
         .atMost(TIMEOUT)
         .until(() -> !Objects.equals(leases.get().getSpec().getRenewTime(), firstRenewal));
     assertThat(operator.isAlive()).as("the operator kept its leadership").isTrue();
-    assertOperatorNeverRefused();
+    assertOperatorNeverRefused(cluster);
   }
 
-  private static void assertOperatorNeverRefused() {
+  private static void assertOperatorNeverRefused(TestCluster cluster) {
     assertThat(operator.isAlive()).as("operator alive; log: %s", operator.logFile()).isTrue();
     assertThat(operator.log().lines().filter(l -> REFUSED.matcher(l).find()).toList())
         .as("lines of %s that show a refused request", operator.logFile())
         .isEmpty();
+    cluster
+        .auditLog()
+        .ifPresent(
+            file ->
+                assertThat(
+                        new AuditLog(file)
+                            .events(
+                                e -> USER.equals(e.user()) && (e.code() == 401 || e.code() == 403)))
+                    .as("requests of %s the API server refused", USER)
+                    .isEmpty());
   }
 
   private static boolean isWrite(AuditLog.Event e, String resource, String namespace) {
