@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -186,7 +187,7 @@ public class Writer {
         // the cache was behind: decide again from a fresh read
       }
     } else {
-      Instant at = seen.get(ns);
+      Instant at = policy.getSpec().getOnConflict() == OnConflict.Adopt ? null : seen.get(ns);
       if (at != null && at.plus(CONFLICT_RECHECK).isAfter(clock.instant())) {
         return unmanagedConflict(ns, name);
       }
@@ -235,7 +236,13 @@ public class Writer {
           false);
     }
     if (policy.getSpec().getOnConflict() == OnConflict.Adopt) {
-      update(desired, current);
+      if (Objects.equals(current.getType(), desired.getType())) {
+        update(desired, current);
+      } else {
+        // a Secret's type is immutable: replace it
+        client.secrets().inNamespace(ns).withName(name).delete();
+        client.secrets().inNamespace(ns).resource(desired).create();
+      }
       seen.remove(ns);
       LOG.infof("policy %s: adopted Secret %s/%s", me, ns, name);
       return null;
