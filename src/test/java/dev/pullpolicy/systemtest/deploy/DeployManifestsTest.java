@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
@@ -150,6 +151,39 @@ class DeployManifestsTest {
                 assertThat(i.get("newName") + ":" + i.get("newTag"))
                     .as("deploy/Kustomization images")
                     .isEqualTo(built));
+  }
+
+  @Test
+  void deploymentImageIsTheOneTheOperatorBuildReports() {
+    // Quarkus's Kubernetes extension (brought by the Operator SDK) writes the image reference
+    // the container-image build uses into the manifest it generates on every build.
+    Path generated = ROOT.resolve("operator/target/kubernetes/kubernetes.yml");
+    Assumptions.assumeTrue(Files.exists(generated), "the operator is not built: " + generated);
+    List<String> images =
+        DeployFolder.read(generated)
+            .lines()
+            .map(String::strip)
+            .filter(l -> l.startsWith("image: "))
+            .map(l -> l.substring("image: ".length()).strip())
+            .distinct()
+            .toList();
+    Deployment deployment =
+        DEPLOY.object("Deployment", DeployFolder.SERVICE_ACCOUNT, Deployment.class);
+    String ours = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    assertThat(images)
+        .as(generated.toString())
+        .singleElement()
+        .satisfies(
+            built -> assertThat(withDefaultRegistry(ours)).isEqualTo(withDefaultRegistry(built)));
+  }
+
+  /** Docker's rule: a first path component without '.', ':' or "localhost" is not a registry. */
+  private static String withDefaultRegistry(String image) {
+    int slash = image.indexOf('/');
+    String first = slash < 0 ? "" : image.substring(0, slash);
+    boolean hasRegistry =
+        slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+    return hasRegistry ? image : "docker.io/" + (slash < 0 ? "library/" : "") + image;
   }
 
   /**
