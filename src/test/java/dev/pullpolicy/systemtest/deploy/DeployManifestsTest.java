@@ -156,7 +156,9 @@ class DeployManifestsTest {
   @Test
   void deploymentImageIsTheOneTheOperatorBuildReports() {
     // Quarkus's Kubernetes extension (brought by the Operator SDK) writes the image reference
-    // the container-image build uses into the manifest it generates on every build.
+    // the container-image build uses into the manifest it generates on every build. A build
+    // with -Dquarkus.container-image.registry/group for a push changes those parts, so the
+    // image's name and tag are compared here, the whole reference by the test above.
     Path generated = ROOT.resolve("operator/target/kubernetes/kubernetes.yml");
     Assumptions.assumeTrue(Files.exists(generated), "the operator is not built: " + generated);
     List<String> images =
@@ -173,17 +175,11 @@ class DeployManifestsTest {
     assertThat(images)
         .as(generated.toString())
         .singleElement()
-        .satisfies(
-            built -> assertThat(withDefaultRegistry(ours)).isEqualTo(withDefaultRegistry(built)));
+        .satisfies(built -> assertThat(nameAndTag(ours)).isEqualTo(nameAndTag(built)));
   }
 
-  /** Docker's rule: a first path component without '.', ':' or "localhost" is not a registry. */
-  private static String withDefaultRegistry(String image) {
-    int slash = image.indexOf('/');
-    String first = slash < 0 ? "" : image.substring(0, slash);
-    boolean hasRegistry =
-        slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
-    return hasRegistry ? image : "docker.io/" + (slash < 0 ? "library/" : "") + image;
+  private static String nameAndTag(String image) {
+    return image.substring(image.lastIndexOf('/') + 1);
   }
 
   /**
