@@ -14,27 +14,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The reads the plugin makes, in one place. It never writes, except {@link #create}. Secrets are
  * read one by one (never listed cluster-wide) and a 403 on them is remembered, not thrown.
  */
 public class ClusterReader {
-  private final KubernetesClient client;
+  private final Supplier<KubernetesClient> client;
   private final Map<String, Optional<Secret>> secrets = new HashMap<>();
   private final Map<String, Boolean> secretsForbidden = new HashMap<>();
 
-  public ClusterReader(KubernetesClient client) {
+  /** A reader whose client is made on first use (so commands can check their input first). */
+  public ClusterReader(Supplier<KubernetesClient> client) {
     this.client = client;
   }
 
   public KubernetesClient client() {
-    return client;
+    return client.get();
   }
 
   public List<PullCredentialPolicy> policies() {
     try {
-      return client.resources(PullCredentialPolicy.class).list().getItems().stream()
+      return client().resources(PullCredentialPolicy.class).list().getItems().stream()
           .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
           .toList();
     } catch (KubernetesClientException e) {
@@ -50,7 +52,7 @@ public class ClusterReader {
   public PullCredentialPolicy policy(String name) {
     PullCredentialPolicy p;
     try {
-      p = client.resources(PullCredentialPolicy.class).withName(name).get();
+      p = client().resources(PullCredentialPolicy.class).withName(name).get();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         throw new PluginException(
@@ -79,7 +81,7 @@ public class ClusterReader {
   }
 
   public List<Namespace> namespaces() {
-    return client.namespaces().list().getItems().stream()
+    return client().namespaces().list().getItems().stream()
         .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
         .toList();
   }
@@ -87,7 +89,7 @@ public class ClusterReader {
   /** A namespace, or empty when it does not exist or may not be read. */
   public Optional<Namespace> namespace(String name) {
     try {
-      return Optional.ofNullable(client.namespaces().withName(name).get());
+      return Optional.ofNullable(client().namespaces().withName(name).get());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 403) {
         return Optional.empty();
@@ -97,25 +99,25 @@ public class ClusterReader {
   }
 
   public List<ServiceAccount> serviceAccounts(String namespace) {
-    return client.serviceAccounts().inNamespace(namespace).list().getItems();
+    return client().serviceAccounts().inNamespace(namespace).list().getItems();
   }
 
   /** ServiceAccounts in every namespace. */
   public List<ServiceAccount> allServiceAccounts() {
-    return client.serviceAccounts().inAnyNamespace().list().getItems();
+    return client().serviceAccounts().inAnyNamespace().list().getItems();
   }
 
   public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
     return Optional.ofNullable(
-        client.serviceAccounts().inNamespace(namespace).withName(name).get());
+        client().serviceAccounts().inNamespace(namespace).withName(name).get());
   }
 
   /** Pods in a namespace, or in every namespace when {@code namespace} is null. */
   public List<Pod> pods(String namespace) {
     var pods =
         namespace == null
-            ? client.pods().inAnyNamespace().list().getItems()
-            : client.pods().inNamespace(namespace).list().getItems();
+            ? client().pods().inAnyNamespace().list().getItems()
+            : client().pods().inNamespace(namespace).list().getItems();
     return pods.stream()
         .sorted(
             Comparator.comparing((Pod p) -> p.getMetadata().getNamespace())
@@ -153,7 +155,8 @@ public class ClusterReader {
     Optional<Secret> cached = secrets.get(key);
     if (cached == null) {
       try {
-        cached = Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+        cached =
+            Optional.ofNullable(client().secrets().inNamespace(namespace).withName(name).get());
       } catch (KubernetesClientException e) {
         if (e.getCode() == 403) {
           secretsForbidden.put(namespace, true);

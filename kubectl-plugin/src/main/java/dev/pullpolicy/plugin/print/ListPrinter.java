@@ -7,8 +7,9 @@ import dev.pullpolicy.plugin.cli.OutputOptions.Format;
 import dev.pullpolicy.plugin.cli.Style;
 import dev.pullpolicy.plugin.cluster.Selection;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -24,8 +25,9 @@ public final class ListPrinter {
       boolean noHeaders,
       Style style) {
     if (Structured.isStructured(format)) {
-      return Structured.render(
-          new KubernetesListBuilder().withItems(List.copyOf(policies)).build(), format);
+      KubernetesList list = new KubernetesList();
+      list.setItems(new ArrayList<>(policies));
+      return Structured.render(list, format);
     }
     boolean wide = format == Format.WIDE;
     Table table =
