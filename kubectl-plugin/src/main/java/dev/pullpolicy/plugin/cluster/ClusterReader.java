@@ -1,7 +1,6 @@
 package dev.pullpolicy.plugin.cluster;
 
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
-import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.plugin.cli.PluginException;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -123,24 +122,6 @@ public class ClusterReader {
             Comparator.comparing((Pod p) -> p.getMetadata().getNamespace())
                 .thenComparing(p -> p.getMetadata().getName()))
         .toList();
-  }
-
-  /** Copies a policy made: Secrets labelled with its name, in every namespace. */
-  public Optional<List<Secret>> copiesOf(String policy) {
-    try {
-      return Optional.of(
-          client
-              .secrets()
-              .inAnyNamespace()
-              .withLabel(PullPolicyLabels.POLICY, policy)
-              .list()
-              .getItems());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403) {
-        return Optional.empty();
-      }
-      throw e;
-    }
   }
 
   /**
