@@ -1,8 +1,12 @@
 package dev.pullpolicy.plugin.cli;
 
+import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import java.io.File;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -67,9 +71,37 @@ public class ClusterOptions {
         c.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, timeout));
       }
       c.setRequestRetryBackoffLimit(0);
+      impersonation(c);
       config = c;
     }
     return config;
+  }
+
+  /**
+   * Honours the kubeconfig user's {@code as} and {@code as-groups} (impersonation), as kubectl
+   * does; fabric8 does not read them.
+   */
+  private static void impersonation(Config c) {
+    NamedContext current = c.getCurrentContext();
+    if (current == null || current.getContext() == null || current.getContext().getUser() == null) {
+      return;
+    }
+    File file = KubeConfigUtils.getFileWithNamedAuthInfo(current);
+    if (file == null || !file.isFile()) {
+      return;
+    }
+    String user = current.getContext().getUser();
+    for (NamedAuthInfo info : KubeConfigUtils.parseConfig(file).getUsers()) {
+      if (user.equals(info.getName()) && info.getUser() != null) {
+        AuthInfo auth = info.getUser();
+        if (auth.getAs() != null && !auth.getAs().isEmpty()) {
+          c.setImpersonateUsername(auth.getAs());
+          if (auth.getAsGroups() != null) {
+            c.setImpersonateGroups(auth.getAsGroups().toArray(String[]::new));
+          }
+        }
+      }
+    }
   }
 
   /** The namespace of the current context, or {@code default}. */
