@@ -1,12 +1,5 @@
 package dev.pullpolicy.plugin;
 
-import dev.pullpolicy.plugin.commands.CompletionCommand;
-import dev.pullpolicy.plugin.commands.CreateCommand;
-import dev.pullpolicy.plugin.commands.DoctorCommand;
-import dev.pullpolicy.plugin.commands.ExplainCommand;
-import dev.pullpolicy.plugin.commands.ListCommand;
-import dev.pullpolicy.plugin.commands.StatusCommand;
-import dev.pullpolicy.plugin.commands.VersionCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -19,16 +12,6 @@ import picocli.CommandLine.Spec;
     description = {
       "Shows what pullpolicy did (PullCredentialPolicy status per namespace) and why Pods cannot"
           + " pull their images."
-    },
-    subcommands = {
-      ListCommand.class,
-      StatusCommand.class,
-      DoctorCommand.class,
-      ExplainCommand.class,
-      CreateCommand.class,
-      VersionCommand.class,
-      CompletionCommand.class,
-      picocli.CommandLine.HelpCommand.class
     },
     usageHelpAutoWidth = true,
     footer = {"", "Use \"kubectl pullpolicy <command> --help\" for more about a command."})

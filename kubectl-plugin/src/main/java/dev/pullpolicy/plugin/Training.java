@@ -1,6 +1,8 @@
 package dev.pullpolicy.plugin;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -10,8 +12,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Base64;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The training run behind the launcher's start-up cache: runs every command once against a tiny
@@ -56,8 +61,17 @@ public final class Training {
           + "\"state\":{\"waiting\":{\"reason\":\"ImagePullBackOff\",\"message\":\"x\"}}}]}}";
 
   public static void main(String[] args) throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    Path dir = Files.createTempDirectory("kubectl-pullpolicy-training");
+    Tls tls = Tls.make(dir);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    HttpServer server;
+    if (tls != null) {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 0);
+    }
     Map<String, String> lists =
         Map.of(
             "/apis/pullpolicy.dev/v1alpha1/pullcredentialpolicies", list(POLICY),
@@ -92,14 +106,28 @@ public final class Training {
           }
         });
     server.start();
-    Path dir = Files.createTempDirectory("kubectl-pullpolicy-training");
     Path kubeconfig = dir.resolve("config");
+    String port = String.valueOf(server.getAddress().getPort());
     Files.writeString(
         kubeconfig,
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: http://127.0.0.1:"
-            + server.getAddress().getPort()
-            + "\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: t\n    namespace: team\n"
-            + "current-context: t\nusers:\n- name: t\n  user:\n    token: training\n");
+        tls == null
+            ? "apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server:"
+                + " http://127.0.0.1:"
+                + port
+                + "\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: t\n    namespace:"
+                + " team\ncurrent-context: t\nusers:\n- name: t\n  user:\n    token: training\n"
+            : "apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server:"
+                + " https://127.0.0.1:"
+                + port
+                + "\n    certificate-authority-data: "
+                + tls.certificateData()
+                + "\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: t\n    namespace:"
+                + " team\ncurrent-context: t\nusers:\n- name: t\n  user:\n"
+                + "    client-certificate-data: "
+                + tls.certificateData()
+                + "\n    client-key-data: "
+                + tls.keyData()
+                + "\n");
     String k = kubeconfig.toString();
     try {
       run("list", "--kubeconfig", k);
@@ -117,7 +145,81 @@ public final class Training {
     } finally {
       server.stop(0);
       Files.deleteIfExists(kubeconfig);
+      Files.deleteIfExists(dir.resolve("tls.p12"));
       Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
+   * A throw-away key and self-signed certificate for the loopback server, made with the JDK's
+   * keytool, so that the training covers TLS and client-certificate set-up as real clusters use
+   * them. Null when keytool is not there (the training then runs over plain HTTP).
+   */
+  record Tls(SSLContext context, String certificateData, String keyData) {
+    static Tls make(Path dir) {
+      try {
+        Path store = dir.resolve("tls.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p =
+            new ProcessBuilder(
+                    keytool,
+                    "-genkeypair",
+                    "-alias",
+                    "t",
+                    "-keyalg",
+                    "RSA",
+                    "-keysize",
+                    "2048",
+                    "-validity",
+                    "2",
+                    "-dname",
+                    "CN=127.0.0.1",
+                    "-ext",
+                    "SAN=ip:127.0.0.1",
+                    "-keystore",
+                    store.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass",
+                    "training",
+                    "-keypass",
+                    "training")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (p.waitFor() != 0) {
+          return null;
+        }
+        char[] password = "training".toCharArray();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+          ks.load(in, password);
+        }
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        var mime = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        String cert =
+            "-----BEGIN CERTIFICATE-----\n"
+                + mime.encodeToString(ks.getCertificate("t").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        String key =
+            "-----BEGIN PRIVATE KEY-----\n"
+                + mime.encodeToString(ks.getKey("t", password).getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new Tls(
+            ctx,
+            b64.encodeToString(cert.getBytes(StandardCharsets.US_ASCII)),
+            b64.encodeToString(key.getBytes(StandardCharsets.US_ASCII)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (Exception e) {
+        return null;
+      }
     }
   }
 
@@ -128,9 +230,14 @@ public final class Training {
   }
 
   private static void run(String... args) {
-    var cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(new StringWriter()));
-    cmd.setErr(new PrintWriter(new StringWriter()));
-    cmd.execute(args);
+    var cmd = Main.commandLine(args);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int code = cmd.execute(args);
+    if (System.getenv("PULLPOLICY_TRAINING_DEBUG") != null) {
+      System.err.println(String.join(" ", args) + " -> " + code + "\n" + out + err);
+    }
   }
 }

@@ -71,6 +71,8 @@ public class ClusterOptions {
         c.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, timeout));
       }
       c.setRequestRetryBackoffLimit(0);
+      // A CLI makes a few requests and exits: HTTP/1.1 starts faster than HTTP/2's set-up.
+      c.setHttp2Disable(true);
       impersonation(c);
       config = c;
     }
