@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullpolicy.systemtest.support.CommandResult;
 import dev.pullpolicy.systemtest.support.SystemTest;
 import dev.pullpolicy.systemtest.support.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The plugin as kubectl finds and runs it. */
 @SystemTest
@@ -46,6 +51,26 @@ class PluginPackagingIT {
     assertThat(noServer.exitCode()).isEqualTo(1);
     assertThat(noServer.stderr())
         .isEqualTo("error: kubeconfig file /nonexistent/config does not exist\n");
+  }
+
+  @Test
+  void aBrokenStartUpCacheIsIgnoredSilently(TestCluster cluster, @TempDir Path cacheDir)
+      throws Exception {
+    Map<String, String> env =
+        Map.of("PULLPOLICY_CACHE_DIR", cacheDir.toString(), "PULLPOLICY_CACHE", "sync");
+    CommandResult first = cluster.kubectl(env, "pullpolicy", "list");
+    assertThat(first.exitCode()).as(first.describe()).isZero();
+    List<Path> caches;
+    try (var files = Files.list(cacheDir.resolve("kubectl-plugin"))) {
+      caches = files.filter(f -> f.toString().matches(".*\\.(aot|jsa)$")).toList();
+    }
+    assertThat(caches).as("the first run made a start-up cache").hasSize(1);
+    Files.writeString(caches.get(0), "not a cache");
+
+    CommandResult r = cluster.kubectl(env, "pullpolicy", "list");
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(r.stderr()).as(r.describe()).isEqualTo(first.stderr());
+    assertThat(r.stdout()).startsWith("NAME ");
   }
 
   @Test
