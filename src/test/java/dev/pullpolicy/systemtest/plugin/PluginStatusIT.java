@@ -126,7 +126,7 @@ class PluginStatusIT {
       assertThat(list.stdout())
           .as(mode + "\n" + list.describe())
           .containsPattern("(?m)^NAME +READY +SOURCES +NAMESPACES +SERVICEACCOUNTS +AGE$")
-          .containsPattern("(?m)^" + name + " +False +" + src + "/creds +1/2 +1/2 +\\d+s$");
+          .containsPattern("(?m)^" + name + " +False +" + src + "/creds +1/2 +\\d+/\\d+ +\\d+s$");
 
       CommandResult asJson = cluster.kubectl("pullpolicy", "status", name, "-o", "json");
       JsonNode tree = new ObjectMapper().readTree(asJson.stdout());

@@ -123,7 +123,9 @@ public final class StatusCalculator {
       return CopyState.Synced;
     }
     Map<String, String> labels = copy.getMetadata().getLabels();
-    if (labels == null || !policy.equals(labels.get(PullPolicyLabels.POLICY))) {
+    if (labels == null
+        || !PullPolicyLabels.MANAGED_BY_VALUE.equals(labels.get(PullPolicyLabels.MANAGED_BY))
+        || !policy.equals(labels.get(PullPolicyLabels.POLICY))) {
       return CopyState.Conflict;
     }
     if (expected == null) {

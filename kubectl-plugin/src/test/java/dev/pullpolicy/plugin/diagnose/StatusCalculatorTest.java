@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class StatusCalculatorTest {
 
-  private static final Map<String, String> OURS = Map.of("pullpolicy.dev/policy", "acme");
+  private static final Map<String, String> OURS =
+      Map.of("pullpolicy.dev/policy", "acme", "app.kubernetes.io/managed-by", "pullpolicy");
 
   @Test
   void tellsEveryCopyStateApart() {
