@@ -58,7 +58,7 @@ class PluginPackagingIT {
       throws Exception {
     Map<String, String> env =
         Map.of("PULLPOLICY_CACHE_DIR", cacheDir.toString(), "PULLPOLICY_CACHE", "sync");
-    CommandResult first = cluster.kubectl(env, "pullpolicy", "list");
+    CommandResult first = cluster.kubectl(env, "pullpolicy", "version");
     assertThat(first.exitCode()).as(first.describe()).isZero();
     List<Path> caches;
     try (var files = Files.list(cacheDir.resolve("kubectl-plugin"))) {
@@ -67,10 +67,10 @@ class PluginPackagingIT {
     assertThat(caches).as("the first run made a start-up cache").hasSize(1);
     Files.writeString(caches.get(0), "not a cache");
 
-    CommandResult r = cluster.kubectl(env, "pullpolicy", "list");
+    CommandResult r = cluster.kubectl(env, "pullpolicy", "version");
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.stdout()).as(r.describe()).isEqualTo(first.stdout());
-    assertThat(r.stderr()).as(r.describe()).isEqualTo(first.stderr());
+    assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 
   @Test
