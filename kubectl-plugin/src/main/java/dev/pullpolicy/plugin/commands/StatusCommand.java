@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kubectl pullpolicy status [POLICY]}: per-namespace detail of one or every policy. */
@@ -38,6 +39,17 @@ public class StatusCommand extends ClusterCommand {
       description = "The policy's name (default: every policy).")
   String policyName;
 
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAMESPACE",
+      description = "Show only this namespace's row (policies are cluster-scoped).")
+  String namespace;
+
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "Show every namespace the policy selects (the default).")
+  boolean allNamespaces;
+
   @Override
   int execute(ClusterReader reader) {
     List<PullCredentialPolicy> policies =
@@ -47,7 +59,14 @@ public class StatusCommand extends ClusterCommand {
       err().flush();
       return ExitCode.OK;
     }
-    var namespaces = reader.namespaces();
+    var namespaces =
+        reader.namespaces().stream()
+            .filter(
+                n ->
+                    allNamespaces
+                        || namespace == null
+                        || namespace.equals(n.getMetadata().getName()))
+            .toList();
     Map<String, List<ServiceAccount>> serviceAccounts =
         reader.allServiceAccounts().stream()
             .collect(Collectors.groupingBy(sa -> sa.getMetadata().getNamespace()));
