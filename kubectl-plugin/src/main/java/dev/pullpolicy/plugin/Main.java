@@ -1,0 +1,77 @@
+package dev.pullpolicy.plugin;
+
+import dev.pullpolicy.plugin.cli.ErrorHandler;
+import dev.pullpolicy.plugin.commands.CompletionCommand;
+import dev.pullpolicy.plugin.commands.CreateCommand;
+import dev.pullpolicy.plugin.commands.DoctorCommand;
+import dev.pullpolicy.plugin.commands.ExplainCommand;
+import dev.pullpolicy.plugin.commands.ListCommand;
+import dev.pullpolicy.plugin.commands.StatusCommand;
+import dev.pullpolicy.plugin.commands.VersionCommand;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+
+/** Entry point of {@code kubectl-pullpolicy}. */
+public final class Main {
+  private Main() {}
+
+  /** The subcommands, by name and alias. */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("list", ListCommand::new);
+    COMMANDS.put("status", StatusCommand::new);
+    COMMANDS.put("doctor", DoctorCommand::new);
+    COMMANDS.put("explain", ExplainCommand::new);
+    COMMANDS.put("create", CreateCommand::new);
+    COMMANDS.put("version", VersionCommand::new);
+    COMMANDS.put("completion", CompletionCommand::new);
+  }
+
+  public static void main(String[] args) {
+    // fabric8 puts the kubeconfig's client key into an in-memory PKCS12 key store; protecting
+    // that with 10000 PBKDF2 rounds (twice) is a measurable part of start-up and guards
+    // nothing, since the store never leaves the process.
+    if (System.getProperty("keystore.pkcs12.keyPbeIterationCount") == null) {
+      System.setProperty("keystore.pkcs12.keyPbeIterationCount", "1");
+    }
+    System.exit(run(args));
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public static int run(String... args) {
+    return commandLine(args).execute(args);
+  }
+
+  /** The whole command tree with the error handling wired in. */
+  public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command tree for these arguments. Building picocli's model of a command costs start-up
+   * time, so when the first argument names a command only that one is built; help, completion and
+   * unknown commands get the whole tree.
+   */
+  public static CommandLine commandLine(String[] args) {
+    CommandLine cmd = new CommandLine(new PullPolicyCommand());
+    String first = args.length > 0 ? ("ls".equals(args[0]) ? "list" : args[0]) : null;
+    boolean justOne = first != null && COMMANDS.containsKey(first) && !first.equals("completion");
+    COMMANDS.forEach(
+        (name, command) -> {
+          if (!justOne || name.equals(first)) {
+            cmd.addSubcommand(name, command.get());
+          }
+        });
+    if (!justOne) {
+      cmd.addSubcommand("help", new CommandLine.HelpCommand());
+    }
+    ErrorHandler handler = new ErrorHandler();
+    cmd.setExecutionExceptionHandler(handler);
+    cmd.setParameterExceptionHandler(handler);
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    return cmd;
+  }
+}

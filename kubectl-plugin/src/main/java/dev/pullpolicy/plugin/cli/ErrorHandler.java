@@ -1,0 +1,98 @@
+package dev.pullpolicy.plugin.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The one place that turns exceptions into exit codes and one-line messages on stderr. A stack
+ * trace is printed only with {@code -v}.
+ */
+public final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("error: " + ex.getMessage());
+    err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+    err.flush();
+    return ExitCode.USAGE;
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+    PrintWriter err = cmd.getErr();
+    boolean verbose = isVerbose(parseResult);
+    err.println("error: " + message(ex));
+    if (verbose) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return ex instanceof PluginException p ? p.exitCode() : ExitCode.UNHEALTHY;
+  }
+
+  private static boolean isVerbose(ParseResult result) {
+    for (ParseResult r = result; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("-v")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A one-line message for any failure, in kubectl's words where it has some. */
+  public static String message(Throwable ex) {
+    if (ex instanceof PluginException) {
+      return ex.getMessage();
+    }
+    if (ex instanceof KubernetesClientException k) {
+      Throwable root = rootCause(k);
+      if (k.getCode() == 0 || k.getStatus() == null) {
+        if (root instanceof ConnectException) {
+          return "cannot reach the API server: connection refused (is the cluster running? check"
+              + " --kubeconfig/--context)";
+        }
+        if (root instanceof UnknownHostException) {
+          return "cannot reach the API server: unknown host " + root.getMessage();
+        }
+        if (root instanceof HttpTimeoutException || root instanceof TimeoutException) {
+          return "the API server did not answer in time (see --request-timeout)";
+        }
+      }
+      String reason = k.getStatus() == null ? null : k.getStatus().getReason();
+      String msg =
+          k.getStatus() != null && k.getStatus().getMessage() != null
+              ? k.getStatus().getMessage()
+              : firstLine(root.getMessage() == null ? root.toString() : root.getMessage());
+      if (k.getCode() > 0) {
+        return "Error from server (" + (reason == null ? k.getCode() : reason) + "): " + msg;
+      }
+      return msg;
+    }
+    Throwable root = rootCause(ex);
+    String m = root.getMessage();
+    return firstLine(m == null ? root.getClass().getSimpleName() : m);
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.pullpolicy.plugin.commands;
+
+import dev.pullpolicy.plugin.cli.ExitCode;
+import dev.pullpolicy.plugin.cluster.ClusterReader;
+import dev.pullpolicy.plugin.print.ListPrinter;
+import java.time.Instant;
+import picocli.CommandLine.Command;
+
+/** {@code kubectl pullpolicy list}: every policy with its readiness and counts. */
+@Command(
+    name = "list",
+    aliases = "ls",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List every PullCredentialPolicy: READY, SOURCES, NAMESPACES synced/selected,"
+          + " SERVICEACCOUNTS patched/selected, AGE."
+    })
+public class ListCommand extends ClusterCommand {
+
+  @Override
+  int execute(ClusterReader reader) {
+    var policies = reader.policies();
+    if (policies.isEmpty()
+        && !dev.pullpolicy.plugin.print.Structured.isStructured(output.format())) {
+      err().println("No PullCredentialPolicy found.");
+      err().flush();
+      return ExitCode.OK;
+    }
+    print(
+        ListPrinter.print(
+            policies, Instant.now(), output.format(), output.noHeaders(), output.style()));
+    return ExitCode.OK;
+  }
+}
