@@ -210,6 +210,48 @@ class DeployRbacIT {
     assertOperatorNeverRefused(cluster);
   }
 
+  @Test
+  void aStandbyReplicaIsReadyAndTakesOverWhenTheLeaderStops(
+      TestCluster cluster, KubernetesClient client) {
+    var lease = client.leases().inNamespace(DeployFolder.NAMESPACE).withName("pullpolicy-operator");
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> lease.get() != null && lease.get().getSpec().getHolderIdentity() != null);
+    // A second replica: start() returns once its readiness endpoint answers 200, which is what
+    // the Deployment's readiness probe asks of the replica that waits.
+    OperatorProcess standby =
+        OperatorProcess.start(
+            cluster,
+            "deploy-rbac-standby",
+            Map.of(
+                "KUBECONFIG",
+                cluster
+                    .kubeconfigForServiceAccount(
+                        DeployFolder.NAMESPACE, DeployFolder.SERVICE_ACCOUNT)
+                    .toString(),
+                "POD_NAMESPACE",
+                DeployFolder.NAMESPACE));
+    String leader = lease.get().getSpec().getHolderIdentity();
+
+    operator.close();
+    operator = standby;
+
+    Scenario s = Scenario.create(cluster, client, "rbac-ha");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(lease.get().getSpec().getHolderIdentity()).isNotEqualTo(leader);
+              for (String ns : s.selected()) {
+                assertThat(client.secrets().inNamespace(ns).withName(s.target()).get())
+                    .as("copy in %s made by the new leader", ns)
+                    .isNotNull();
+              }
+              assertThat(ready(client, s.policy())).isTrue();
+            });
+    assertOperatorNeverRefused(cluster);
+  }
+
   private static void assertOperatorNeverRefused(TestCluster cluster) {
     assertThat(operator.isAlive()).as("operator alive; log: %s", operator.logFile()).isTrue();
     assertThat(operator.log().lines().filter(l -> REFUSED.matcher(l).find()).toList())
