@@ -38,6 +38,9 @@ public class ClusterOptions {
       description = "Print a stack trace on errors.")
   boolean verbose;
 
+  private static final File IN_CLUSTER_TOKEN =
+      new File("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
   private Config config;
   private KubernetesClient client;
 
@@ -54,6 +57,12 @@ public class ClusterOptions {
           c = Config.fromKubeconfig(context, file);
         } else {
           c = Config.autoConfigure(context);
+          if (c.getCurrentContext() == null && !IN_CLUSTER_TOKEN.isFile()) {
+            // fabric8 would fall back to https://kubernetes.default.svc and fail to resolve it.
+            throw new PluginException(
+                "no cluster configured: set KUBECONFIG, pass --kubeconfig, or create"
+                    + " ~/.kube/config");
+          }
         }
       } catch (PluginException e) {
         throw e;

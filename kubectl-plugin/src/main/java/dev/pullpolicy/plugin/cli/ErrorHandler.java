@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -59,6 +60,10 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
       if (k.getCode() == 0 || k.getStatus() == null) {
         if (root instanceof ConnectException) {
           return "cannot reach the API server: connection refused (is the cluster running? check"
+              + " --kubeconfig/--context)";
+        }
+        if (root instanceof UnresolvedAddressException) {
+          return "cannot reach the API server: its host name does not resolve (check"
               + " --kubeconfig/--context)";
         }
         if (root instanceof UnknownHostException) {
