@@ -141,6 +141,24 @@ public final class OperatorProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Sends SIGTERM and waits; true when the process exited by itself within {@code timeout} (it is
+   * killed otherwise).
+   */
+  public boolean terminate(Duration timeout) {
+    process.destroy();
+    try {
+      if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Stops it (SIGTERM, then SIGKILL after 15 s). */
   @Override
   public void close() {

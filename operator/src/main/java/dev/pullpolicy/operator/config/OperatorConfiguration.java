@@ -1,6 +1,7 @@
 package dev.pullpolicy.operator.config;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurationServiceCustomizer;
@@ -50,8 +51,46 @@ public class OperatorConfiguration {
         }
         String ns = leaseNamespace();
         LOG.infof("leader election with Lease %s/%s", ns, leaseName);
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(leaseName, ns));
+        o.withLeaderElectionConfiguration(
+            new LeaderElectionConfiguration(
+                leaseName,
+                ns,
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                System.getenv("HOSTNAME"),
+                new LeaderCallbacks(() -> {}, LeaderElection::stoppedLeading, leader -> {}),
+                // JOSDK's own exit runs System.exit inside the shutdown hook that stops it, and
+                // System.exit there waits for that very hook: SIGTERM never ended the process.
+                false));
       };
+    }
+
+    /**
+     * Leadership lost while running: exit, so that the Pod restarts as a standby rather than a
+     * replica that reconciles nothing. During shutdown (SIGTERM) losing it is expected: let the
+     * shutdown finish. The exit runs on its own thread so the elector's thread is free to stop.
+     */
+    static void stoppedLeading() {
+      if (shuttingDown()) {
+        LOG.info("stopped leading: shutting down");
+        return;
+      }
+      LOG.warn("lost leadership; exiting so that a replica takes over");
+      Thread exit = new Thread(() -> System.exit(1), "leadership-lost-exit");
+      exit.setDaemon(false);
+      exit.start();
+    }
+
+    static boolean shuttingDown() {
+      Thread probe = new Thread(() -> {});
+      try {
+        Runtime.getRuntime().addShutdownHook(probe);
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
+      } catch (IllegalStateException e) {
+        return true;
+      }
     }
 
     private String leaseNamespace() {
