@@ -3,14 +3,12 @@ package dev.pullpolicy.operator.desired;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.Target;
-import dev.pullpolicy.operator.dockerconfig.DockerConfigs;
 import dev.pullpolicy.operator.dockerconfig.MergedConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,32 +42,7 @@ public final class Copies {
    * source's metadata.
    */
   public static Secret desired(PullCredentialPolicy policy, String namespace, MergedConfig config) {
-    Target t = policy.getSpec().getTarget();
-    Map<String, String> labels = new LinkedHashMap<>();
-    Map<String, String> annotations = new LinkedHashMap<>();
-    if (t != null && t.getLabels() != null) {
-      labels.putAll(t.getLabels());
-    }
-    if (t != null && t.getAnnotations() != null) {
-      annotations.putAll(t.getAnnotations());
-    }
-    labels.put(PullPolicyLabels.POLICY, policy.getMetadata().getName());
-    labels.put(PullPolicyLabels.MANAGED_BY, PullPolicyLabels.MANAGED_BY_VALUE);
-    annotations.put(PullPolicyLabels.SOURCE_HASH, config.hash());
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(targetName(policy))
-        .withNamespace(namespace)
-        .withLabels(labels)
-        .withAnnotations(annotations)
-        .withOwnerReferences(ownerReference(policy))
-        .endMetadata()
-        .withType(DockerConfigs.TYPE_DOCKERCONFIGJSON)
-        .withData(
-            Map.of(
-                DockerConfigs.KEY_DOCKERCONFIGJSON,
-                Base64.getEncoder().encodeToString(config.json())))
-        .build();
+    return DesiredCopy.of(policy, config).secret(namespace);
   }
 
   public static OwnerReference ownerReference(PullCredentialPolicy policy) {

@@ -1,7 +1,9 @@
 package dev.pullpolicy.operator.desired;
 
+import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
+import dev.pullpolicy.api.v1alpha1.ServiceAccountSelection;
 import dev.pullpolicy.operator.desired.NamespacePlan.EntryRemoval;
 import dev.pullpolicy.operator.desired.NamespacePlan.State;
 import dev.pullpolicy.operator.dockerconfig.MergedConfig;
@@ -39,27 +41,42 @@ public final class Planner {
     String me = policy.getMetadata().getName();
     String target = Copies.targetName(policy);
     List<SecretReference> sources = policy.getSpec().getSources();
+    NamespaceSelection selection = policy.getSpec().getNamespaces();
+    ServiceAccountSelection saSelection = policy.getSpec().getServiceAccounts();
+    DesiredCopy desiredCopy = DesiredCopy.of(policy, config); // once per plan, not per namespace
 
     Map<String, List<Secret>> secretsByNs = new HashMap<>();
     for (Secret s : managedSecrets) {
-      secretsByNs.computeIfAbsent(s.getMetadata().getNamespace(), k -> new ArrayList<>()).add(s);
+      secretsByNs.computeIfAbsent(s.getMetadata().getNamespace(), k -> new ArrayList<>(1)).add(s);
     }
     Map<String, List<ServiceAccount>> sasByNs = new HashMap<>();
     for (ServiceAccount sa : serviceAccounts) {
-      sasByNs.computeIfAbsent(sa.getMetadata().getNamespace(), k -> new ArrayList<>()).add(sa);
+      sasByNs.computeIfAbsent(sa.getMetadata().getNamespace(), k -> new ArrayList<>(2)).add(sa);
     }
 
     List<NamespacePlan> plans = new ArrayList<>();
     for (Namespace ns : namespaces) {
       String name = ns.getMetadata().getName();
-      NamespaceVerdict verdict = NamespaceSelector.verdict(policy.getSpec().getNamespaces(), ns);
+      NamespaceVerdict verdict = NamespaceSelector.verdict(selection, ns);
       if (verdict == NamespaceVerdict.TERMINATING) {
         continue;
       }
       List<Secret> secrets = secretsByNs.getOrDefault(name, List.of());
       List<ServiceAccount> sas = sasByNs.getOrDefault(name, List.of());
-      List<Secret> ours =
-          secrets.stream().filter(s -> me.equals(Copies.managingPolicy(s))).toList();
+      // one pass over the namespace's copies: ours, and the one holding the target name
+      List<Secret> ours = List.of();
+      Secret existing = null;
+      for (Secret s : secrets) {
+        if (me.equals(Copies.managingPolicy(s))) {
+          if (ours.isEmpty()) {
+            ours = new ArrayList<>(1);
+          }
+          ours.add(s);
+        }
+        if (existing == null && target.equals(s.getMetadata().getName())) {
+          existing = s;
+        }
+      }
 
       if (verdict != NamespaceVerdict.SELECTED) {
         List<EntryRemoval> removals = new ArrayList<>();
@@ -78,41 +95,42 @@ public final class Planner {
         continue;
       }
 
-      List<Secret> deletes =
-          ours.stream().filter(s -> !target.equals(s.getMetadata().getName())).toList();
+      List<Secret> deletes = new ArrayList<>(0);
+      for (Secret s : ours) {
+        if (!target.equals(s.getMetadata().getName())) {
+          deletes.add(s);
+        }
+      }
       List<EntryRemoval> removals = new ArrayList<>();
       List<ServiceAccount> add = new ArrayList<>();
       int selected = 0;
       int patched = 0;
       for (ServiceAccount sa : sas) {
-        for (String secretName : ServiceAccountEntries.recordedFor(sa, me)) {
+        List<String> recorded = ServiceAccountEntries.recordedFor(sa, me); // once per SA
+        for (String secretName : recorded) {
           if (!secretName.equals(target)) {
             removals.add(new EntryRemoval(sa, secretName));
           }
         }
-        if (ServiceAccountEntries.selected(policy.getSpec().getServiceAccounts(), sa)) {
+        if (ServiceAccountEntries.selected(saSelection, sa)) {
           selected++;
           if (ServiceAccountEntries.hasEntry(sa, target)) {
             patched++;
           } else {
             add.add(sa);
           }
-        } else if (ServiceAccountEntries.recordedFor(sa, me).contains(target)) {
+        } else if (recorded.contains(target)) {
           removals.add(new EntryRemoval(sa, target));
         }
       }
 
-      Secret existing =
-          secrets.stream()
-              .filter(s -> target.equals(s.getMetadata().getName()))
-              .findFirst()
-              .orElse(null);
-      SecretReference here = new SecretReference(name, target);
       State state;
       String reason = null;
       String message = null;
       Secret desired = null;
-      if (sources.contains(here)) {
+      String existingOwner = existing == null ? null : Copies.managingPolicy(existing);
+      if (isSource(sources, name, target)) {
+        SecretReference here = new SecretReference(name, target);
         if (sources.size() == 1) {
           state = State.SYNCED; // the source itself serves in its own namespace
         } else {
@@ -120,22 +138,15 @@ public final class Planner {
           reason = "SourceSecret";
           message = "Secret " + here + " is one of several sources; it cannot hold the merged copy";
         }
-      } else if (existing != null && !me.equals(Copies.managingPolicy(existing))) {
+      } else if (existing != null && !me.equals(existingOwner)) {
         state = State.CONFLICT;
         reason = "OwnedByOtherPolicy";
-        message =
-            "Secret "
-                + name
-                + "/"
-                + target
-                + " is managed by policy "
-                + Copies.managingPolicy(existing);
+        message = "Secret " + name + "/" + target + " is managed by policy " + existingOwner;
+      } else if (existing != null && desiredCopy.inSync(existing)) {
+        state = State.SYNCED;
       } else {
-        desired = Copies.desired(policy, name, config);
-        state = existing != null && Copies.inSync(existing, desired) ? State.SYNCED : State.WRITE;
-        if (state == State.SYNCED) {
-          desired = null;
-        }
+        state = State.WRITE;
+        desired = desiredCopy.secret(name);
       }
       plans.add(
           new NamespacePlan(
@@ -157,7 +168,11 @@ public final class Planner {
 
   /** True when the reference names one of the given sources. */
   public static boolean isSource(Collection<SecretReference> sources, String ns, String name) {
-    return sources.stream()
-        .anyMatch(r -> Objects.equals(r.getNamespace(), ns) && Objects.equals(r.getName(), name));
+    for (SecretReference r : sources) {
+      if (r != null && Objects.equals(r.getNamespace(), ns) && Objects.equals(r.getName(), name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Label selector and name glob matching, as Kubernetes and the policy's docs define them. */
 public final class Selectors {
@@ -53,20 +52,51 @@ public final class Selectors {
                 && !selector.getMatchExpressions().isEmpty()));
   }
 
-  /** Glob match: '*' any run of characters (also none), '?' exactly one; the rest literal. */
+  /**
+   * Glob match: '*' any run of characters (also none), '?' exactly one; the rest literal. No
+   * regular expression and no allocation: the classic linear scan that backtracks to the last '*'
+   * only.
+   */
   public static boolean globMatches(String glob, String name) {
-    StringBuilder re = new StringBuilder();
-    for (char c : glob.toCharArray()) {
-      switch (c) {
-        case '*' -> re.append(".*");
-        case '?' -> re.append('.');
-        default -> re.append(Pattern.quote(String.valueOf(c)));
+    int g = 0;
+    int n = 0;
+    int star = -1; // position in glob just after the last '*' seen
+    int mark = 0; // position in name where that '*' started matching
+    int gl = glob.length();
+    int nl = name.length();
+    while (n < nl) {
+      if (g < gl) {
+        char c = glob.charAt(g);
+        if (c == '*') {
+          star = ++g;
+          mark = n;
+          continue;
+        }
+        if (c == '?' || c == name.charAt(n)) {
+          g++;
+          n++;
+          continue;
+        }
       }
+      if (star < 0) {
+        return false;
+      }
+      g = star; // let the last '*' take one more character
+      n = ++mark;
     }
-    return Pattern.matches(re.toString(), name);
+    while (g < gl && glob.charAt(g) == '*') {
+      g++;
+    }
+    return g == gl;
   }
 
+  /** True when any of the globs matches the name. */
   public static boolean anyGlobMatches(List<String> globs, String name) {
-    return globs.stream().anyMatch(g -> globMatches(g, name));
+    for (int i = 0, size = globs.size(); i < size; i++) {
+      if (globMatches(globs.get(i), name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

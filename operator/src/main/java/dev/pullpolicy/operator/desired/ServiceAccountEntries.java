@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,16 @@ public final class ServiceAccountEntries {
 
   /** True when the list holds an entry for the Secret. */
   public static boolean hasEntry(ServiceAccount sa, String secretName) {
-    return sa.getImagePullSecrets() != null
-        && sa.getImagePullSecrets().stream().anyMatch(r -> secretName.equals(r.getName()));
+    List<LocalObjectReference> refs = sa.getImagePullSecrets();
+    if (refs == null) {
+      return false;
+    }
+    for (int i = 0, size = refs.size(); i < size; i++) {
+      if (secretName.equals(refs.get(i).getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The recorded entries: Secret name to policy name. */
@@ -127,12 +136,32 @@ public final class ServiceAccountEntries {
     return Optional.of(edited);
   }
 
-  /** The Secret names the annotation records for the policy. */
+  /**
+   * The Secret names the annotation records for the policy. The JSON is parsed only when it can
+   * name the policy: it contains the policy's name, or an escape ({@code \\}) that could spell it.
+   */
   public static List<String> recordedFor(ServiceAccount sa, String policyName) {
-    return recorded(sa).entrySet().stream()
-        .filter(e -> policyName.equals(e.getValue()))
-        .map(Map.Entry::getKey)
-        .toList();
+    Map<String, String> annotations = sa.getMetadata().getAnnotations();
+    String json =
+        annotations == null ? null : annotations.get(PullPolicyLabels.SERVICE_ACCOUNT_ENTRIES);
+    if (!mayMention(json, policyName)) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>(1);
+    for (Map.Entry<String, String> e : recorded(sa).entrySet()) {
+      if (policyName.equals(e.getValue())) {
+        names.add(e.getKey());
+      }
+    }
+    return names.isEmpty() ? List.of() : Collections.unmodifiableList(names);
+  }
+
+  /**
+   * False only when the annotation certainly records nothing for the policy: absent, or neither the
+   * name nor a JSON escape appears in it (without escapes a JSON string's text is literal).
+   */
+  static boolean mayMention(String json, String policyName) {
+    return json != null && (json.contains(policyName) || json.indexOf('\\') >= 0);
   }
 
   private static void setRecorded(ServiceAccount sa, Map<String, String> recorded) {

@@ -72,4 +72,48 @@ class CopiesTest {
     assertThat(o.getMetadata().getLabels()).containsOnlyKeys("team");
     assertThat(Copies.managingPolicy(o)).isNull();
   }
+
+  @Test
+  void desiredCopyAgreesWithInSync() {
+    DesiredCopy template = DesiredCopy.of(policy(), CONFIG);
+    Secret desired = template.secret("ns");
+    assertThat(desired).isEqualTo(Copies.desired(policy(), "ns", CONFIG));
+    assertThat(template.secret("ns")).isNotSameAs(desired);
+    List<Secret> variants =
+        List.of(
+            desired,
+            new SecretBuilder(desired)
+                .editMetadata()
+                .addToLabels("extra", "1")
+                .endMetadata()
+                .build(),
+            new SecretBuilder(desired)
+                .editMetadata()
+                .addToAnnotations("extra", "1")
+                .endMetadata()
+                .build(),
+            // hand-edited data, hash annotation kept
+            new SecretBuilder(desired).withData(Map.of(".dockerconfigjson", "e30=")).build(),
+            new SecretBuilder(desired).addToData("more", "e30=").build(),
+            new SecretBuilder(desired).withData(null).build(),
+            new SecretBuilder(desired).withStringData(Map.of("a", "b")).build(),
+            new SecretBuilder(desired).withType("Opaque").build(),
+            new SecretBuilder(desired)
+                .editMetadata()
+                .addToAnnotations(PullPolicyLabels.SOURCE_HASH, "h0")
+                .endMetadata()
+                .build(),
+            new SecretBuilder(desired).editMetadata().withAnnotations(null).endMetadata().build(),
+            new SecretBuilder(desired).editMetadata().withLabels(null).endMetadata().build(),
+            new SecretBuilder(desired)
+                .editMetadata()
+                .addToLabels("team", "other")
+                .endMetadata()
+                .build(),
+            new SecretBuilder(desired).editMetadata().withOwnerReferences().endMetadata().build());
+    for (Secret v : variants) {
+      assertThat(template.inSync(v)).as("%s", v).isEqualTo(Copies.inSync(v, desired));
+    }
+    assertThat(variants.stream().filter(template::inSync)).hasSize(3);
+  }
 }

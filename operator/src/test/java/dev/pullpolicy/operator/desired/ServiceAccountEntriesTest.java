@@ -81,4 +81,36 @@ class ServiceAccountEntriesTest {
     assertThat(ServiceAccountEntries.selected(bySelector, labelled)).isTrue();
     assertThat(ServiceAccountEntries.selected(bySelector, sa("default"))).isFalse();
   }
+
+  static ServiceAccount annotated(String json) {
+    ServiceAccount sa = sa("default");
+    sa.getMetadata().setAnnotations(Map.of(PullPolicyLabels.SERVICE_ACCOUNT_ENTRIES, json));
+    return sa;
+  }
+
+  @Test
+  void recordedForParsesOnlyWhenTheAnnotationCanNameThePolicy() {
+    assertThat(ServiceAccountEntries.recordedFor(sa("default"), "p")).isEmpty();
+    assertThat(ServiceAccountEntries.recordedFor(annotated("{\"a\":\"p\",\"b\":\"q\"}"), "p"))
+        .containsExactly("a");
+    assertThat(ServiceAccountEntries.recordedFor(annotated("{\"a\":\"q\"}"), "p")).isEmpty();
+    // the name appears, but only as a key or as part of another policy's name
+    assertThat(ServiceAccountEntries.recordedFor(annotated("{\"p\":\"p-2\"}"), "p")).isEmpty();
+    // a JSON escape can spell the name without containing it: still parsed
+    assertThat(ServiceAccountEntries.recordedFor(annotated("{\"a\":\"\\u0070\"}"), "p"))
+        .containsExactly("a");
+    assertThat(ServiceAccountEntries.recordedFor(annotated("{p"), "p")).isEmpty();
+    assertThat(ServiceAccountEntries.recordedFor(annotated(""), "p")).isEmpty();
+    assertThat(ServiceAccountEntries.mayMention(null, "p")).isFalse();
+    assertThat(ServiceAccountEntries.mayMention("{\"a\":\"q\"}", "p")).isFalse();
+  }
+
+  @Test
+  void hasEntry() {
+    assertThat(ServiceAccountEntries.hasEntry(sa("default", "a", "b"), "b")).isTrue();
+    assertThat(ServiceAccountEntries.hasEntry(sa("default", "a"), "b")).isFalse();
+    ServiceAccount none = sa("default");
+    none.setImagePullSecrets(null);
+    assertThat(ServiceAccountEntries.hasEntry(none, "b")).isFalse();
+  }
 }

@@ -1,0 +1,183 @@
+package dev.pullpolicy.operator.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
+import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
+import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
+import dev.pullpolicy.api.v1alpha1.SecretReference;
+import dev.pullpolicy.operator.desired.NamespacePlan.State;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+  static PullCredentialPolicy policy() {
+    PullCredentialPolicy p = CopiesTest.policy();
+    p.getSpec().setSources(List.of(new SecretReference("src", "acme")));
+    return p;
+  }
+
+  static Namespace ns(String name) {
+    return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+  }
+
+  static ServiceAccount sa(String ns, String name, String recorded, String... entries) {
+    ServiceAccountBuilder b =
+        new ServiceAccountBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(ns)
+            .endMetadata();
+    if (recorded != null) {
+      b.editMetadata()
+          .addToAnnotations(PullPolicyLabels.SERVICE_ACCOUNT_ENTRIES, recorded)
+          .endMetadata();
+    }
+    for (String e : entries) {
+      b.addToImagePullSecrets(new LocalObjectReference(e));
+    }
+    return b.build();
+  }
+
+  static NamespacePlan only(List<NamespacePlan> plans) {
+    assertThat(plans).hasSize(1);
+    return plans.get(0);
+  }
+
+  static Secret copy(String ns) {
+    return Copies.desired(policy(), ns, CopiesTest.CONFIG);
+  }
+
+  @Test
+  void aCopyInSyncIsQuiet() {
+    NamespacePlan p =
+        only(
+            Planner.plan(
+                policy(),
+                CopiesTest.CONFIG,
+                List.of(ns("a")),
+                List.of(copy("a")),
+                List.of(sa("a", "default", "{\"acme\":\"acme\"}", "acme"))));
+    assertThat(p.state()).isEqualTo(State.SYNCED);
+    assertThat(p.quiet()).isTrue();
+    assertThat(p.serviceAccountsPatched()).isEqualTo(1);
+  }
+
+  @Test
+  void aHandEditedCopyWithTheRightHashIsStillStale() {
+    Secret edited =
+        new SecretBuilder(copy("a")).withData(Map.of(".dockerconfigjson", "e30=")).build();
+    assertThat(edited.getMetadata().getAnnotations())
+        .containsEntry(PullPolicyLabels.SOURCE_HASH, CopiesTest.CONFIG.hash());
+    NamespacePlan p =
+        only(
+            Planner.plan(
+                policy(), CopiesTest.CONFIG, List.of(ns("a")), List.of(edited), List.of()));
+    assertThat(p.state()).isEqualTo(State.WRITE);
+    assertThat(p.existing()).isSameAs(edited);
+    assertThat(p.desired().getData()).isEqualTo(copy("a").getData());
+    assertThat(p.desired().getMetadata().getNamespace()).isEqualTo("a");
+  }
+
+  @Test
+  void otherDriftIsStale() {
+    Secret wrongHash =
+        new SecretBuilder(copy("a"))
+            .editMetadata()
+            .addToAnnotations(PullPolicyLabels.SOURCE_HASH, "old")
+            .endMetadata()
+            .build();
+    Secret withStringData = new SecretBuilder(copy("b")).withStringData(Map.of("x", "y")).build();
+    Secret wrongType = new SecretBuilder(copy("c")).withType("Opaque").build();
+    Secret lostLabel =
+        new SecretBuilder(copy("d")).editMetadata().removeFromLabels("team").endMetadata().build();
+    Secret lostOwner =
+        new SecretBuilder(copy("e")).editMetadata().withOwnerReferences().endMetadata().build();
+    Secret extraData = new SecretBuilder(copy("f")).addToData("extra", "e30=").build();
+    List<NamespacePlan> plans =
+        Planner.plan(
+            policy(),
+            CopiesTest.CONFIG,
+            List.of(ns("a"), ns("b"), ns("c"), ns("d"), ns("e"), ns("f")),
+            List.of(wrongHash, withStringData, wrongType, lostLabel, lostOwner, extraData),
+            List.of());
+    assertThat(plans).hasSize(6).allMatch(p -> p.state() == State.WRITE);
+  }
+
+  @Test
+  void entriesAndCopiesAreRemovedWhereTheyNoLongerBelong() {
+    PullCredentialPolicy policy = policy();
+    NamespaceSelection sel = new NamespaceSelection();
+    sel.setInclude(List.of("keep-*"));
+    policy.getSpec().setNamespaces(sel);
+    Secret stale =
+        new SecretBuilder(copy("keep-1")).editMetadata().withName("old-name").endMetadata().build();
+    List<NamespacePlan> plans =
+        Planner.plan(
+            policy,
+            CopiesTest.CONFIG,
+            List.of(ns("keep-1"), ns("drop-1"), ns("drop-2")),
+            List.of(copy("keep-1"), stale, copy("drop-1")),
+            List.of(
+                // an old target name recorded for us, and another policy's entry
+                sa("keep-1", "default", "{\"acme\":\"acme\",\"old-name\":\"acme\",\"z\":\"zed\"}"),
+                // not selected, but carries our entry: removed
+                sa("keep-1", "builder", "{\"acme\":\"acme\"}", "acme"),
+                // recorded with a JSON escape: still ours
+                sa("drop-2", "default", "{\"acme\":\"\\u0061cme\"}", "acme"),
+                // mentions the name only as another policy's value
+                sa("drop-2", "other", "{\"acme\":\"acme-2\"}", "acme"),
+                // unreadable
+                sa("drop-2", "broken", "{acme", "acme")));
+    assertThat(plans)
+        .extracting(NamespacePlan::namespace)
+        .containsExactly("drop-1", "drop-2", "keep-1");
+    NamespacePlan drop1 = plans.get(0);
+    assertThat(drop1.state()).isEqualTo(State.NOT_SELECTED);
+    assertThat(drop1.deletes()).extracting(s -> s.getMetadata().getName()).containsExactly("acme");
+    NamespacePlan drop2 = plans.get(1);
+    assertThat(drop2.removeEntries())
+        .extracting(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
+        .containsExactly("default/acme");
+    NamespacePlan keep = plans.get(2);
+    assertThat(keep.state()).isEqualTo(State.SYNCED);
+    assertThat(keep.deletes())
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("old-name");
+    assertThat(keep.addEntry())
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly("default");
+    assertThat(keep.removeEntries())
+        .extracting(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
+        .containsExactlyInAnyOrder("default/old-name", "builder/acme");
+  }
+
+  @Test
+  void conflictsWithAnotherPolicyAndWithASource() {
+    Secret others =
+        new SecretBuilder(copy("a"))
+            .editMetadata()
+            .addToLabels(PullPolicyLabels.POLICY, "zed")
+            .endMetadata()
+            .build();
+    List<NamespacePlan> plans =
+        Planner.plan(
+            policy(),
+            CopiesTest.CONFIG,
+            List.of(ns("a"), ns("src")),
+            List.of(others),
+            List.of(sa("a", "default", null)));
+    assertThat(plans.get(0).state()).isEqualTo(State.CONFLICT);
+    assertThat(plans.get(0).reason()).isEqualTo("OwnedByOtherPolicy");
+    assertThat(plans.get(0).addEntry()).isEmpty();
+    assertThat(plans.get(1).state()).isEqualTo(State.SYNCED); // the only source serves itself
+  }
+}
