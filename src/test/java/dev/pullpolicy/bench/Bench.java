@@ -124,8 +124,8 @@ public final class Bench {
 
     startOperator();
     fanout();
+    rotation(); // before the new namespaces, so that operator and floor both rotate N copies
     newNamespaces();
-    rotation();
     steadyState();
     memory();
     pluginStartUp();
@@ -500,11 +500,6 @@ public final class Bench {
       watches.remove(floorCopies);
       results.figure("rotation_floor_s", seconds(floorCopies.lastDoneNanos() - t0));
     }
-    List<String> copyNs = new ArrayList<>(workNs);
-    IntStream.rangeClosed(1, o.newNamespaces())
-        .mapToObj(i -> String.format("%s-new-%05d", run, i))
-        .forEach(copyNs::add);
-    // The operator rotates N + the new namespaces; the floor rotates N. Time only the N.
     Convergence<Secret> copies =
         watches.onSecrets(
             new Convergence<>(
@@ -650,6 +645,11 @@ public final class Bench {
     log(
         String.format(
             "operator RSS %s: %.1f MiB (heap in use after GC %.1f MiB)", when, rss, heap));
+    // With -XX:NativeMemoryTracking=summary in BENCH_OPERATOR_JAVA_OPTS: where the RSS goes.
+    String nmt = operator.jcmd("VM.native_memory", "summary");
+    if (nmt.contains("Native Memory Tracking")) {
+      Files.writeString(env.outDir().resolve("nmt-" + key + ".txt"), nmt);
+    }
     return round1(rss);
   }
 
