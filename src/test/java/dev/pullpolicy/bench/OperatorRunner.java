@@ -149,8 +149,15 @@ final class OperatorRunner implements AutoCloseable {
   /** Heap in use after the last GC, in MiB, from {@code jcmd GC.heap_info}; -1 if unknown. */
   double heapUsedMb() throws InterruptedException {
     String info = jcmd("GC.heap_info");
-    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-    return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : -1;
+    // G1: "garbage-first heap total ..K, used ..K"; Serial/Parallel: one line per generation.
+    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+    long kb = 0;
+    boolean found = false;
+    while (m.find()) {
+      kb += Long.parseLong(m.group(1));
+      found = true;
+    }
+    return found ? kb / 1024.0 : -1;
   }
 
   /**
