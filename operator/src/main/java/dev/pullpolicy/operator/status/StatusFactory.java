@@ -1,0 +1,209 @@
+package dev.pullpolicy.operator.status;
+
+import dev.pullpolicy.api.v1alpha1.Failure;
+import dev.pullpolicy.api.v1alpha1.NamespaceCounts;
+import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
+import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
+import dev.pullpolicy.api.v1alpha1.ServiceAccountCounts;
+import dev.pullpolicy.operator.apply.Outcome;
+import dev.pullpolicy.operator.apply.Outcome.Result;
+import dev.pullpolicy.operator.dockerconfig.MergedConfig;
+import dev.pullpolicy.operator.dockerconfig.SourceProblem;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds the policy's status from what a reconcile observed and did. Pure apart from the injected
+ * clock. A condition keeps its lastTransitionTime unless its status changes; fields that did not
+ * change stay equal, so that an unchanged status is never written.
+ */
+public final class StatusFactory {
+  /** Condition reasons. */
+  public static final String SOURCES_VALID = "SourcesValid";
+
+  public static final String ALL_SYNCED = "AllSynced";
+  public static final String NOT_ALL_SYNCED = "NotAllSynced";
+  public static final String SOURCE_INVALID = "SourceInvalid";
+  public static final String NO_NAMESPACES = "NoNamespacesSelected";
+
+  private final Clock clock;
+
+  public StatusFactory(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The status after a reconcile that merged the sources and applied the plans. */
+  public PullCredentialPolicyStatus synced(
+      PullCredentialPolicyStatus previous,
+      long generation,
+      MergedConfig config,
+      int sourceCount,
+      int ignored,
+      List<Outcome> outcomes) {
+    PullCredentialPolicyStatus prev =
+        previous == null ? new PullCredentialPolicyStatus() : previous;
+    PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
+    s.setObservedGeneration(generation);
+    s.setRegistries(config.registries());
+
+    int selected = 0, synced = 0, failed = 0, conflicts = 0, saSelected = 0, saPatched = 0;
+    boolean wrote = false;
+    List<Failure> failures = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      wrote |= o.wrote();
+      switch (o.result()) {
+        case SYNCED -> {
+          selected++;
+          synced++;
+          saSelected += o.serviceAccountsSelected();
+          saPatched += o.serviceAccountsPatched();
+        }
+        case CONFLICT -> {
+          selected++;
+          conflicts++;
+          failures.add(new Failure(o.namespace(), o.reason(), o.message()));
+        }
+        case FAILED -> {
+          selected++;
+          failed++;
+          failures.add(new Failure(o.namespace(), o.reason(), o.message()));
+        }
+        case NONE -> {}
+      }
+    }
+    failures.sort(Comparator.comparing(Failure::getNamespace));
+    s.setFailures(
+        new ArrayList<>(
+            failures.subList(
+                0, Math.min(failures.size(), PullCredentialPolicyStatus.MAX_FAILURES))));
+    s.setNamespaces(new NamespaceCounts(selected, synced, failed, conflicts, ignored));
+    s.setServiceAccounts(new ServiceAccountCounts(saSelected, saPatched));
+
+    String validMessage =
+        sourceCount
+            + (sourceCount == 1 ? " source, " : " sources, ")
+            + config.registries().size()
+            + (config.registries().size() == 1 ? " registry" : " registries")
+            + (config.shadowed().isEmpty() ? "" : "; " + String.join("; ", config.shadowed()));
+    Condition sourceValid =
+        condition(
+            prev,
+            PullPolicyLabels.CONDITION_SOURCE_VALID,
+            "True",
+            SOURCES_VALID,
+            validMessage,
+            generation);
+    boolean allSynced = synced == selected && saPatched == saSelected;
+    String readyMessage =
+        synced
+            + "/"
+            + selected
+            + " namespaces synced"
+            + (conflicts > 0 ? ", " + conflicts + " in conflict" : "")
+            + (failed > 0 ? ", " + failed + " failed" : "")
+            + ", "
+            + saPatched
+            + "/"
+            + saSelected
+            + " ServiceAccounts patched";
+    Condition ready =
+        condition(
+            prev,
+            PullPolicyLabels.CONDITION_READY,
+            allSynced ? "True" : "False",
+            allSynced ? (selected == 0 ? NO_NAMESPACES : ALL_SYNCED) : NOT_ALL_SYNCED,
+            readyMessage,
+            generation);
+    s.setConditions(new ArrayList<>(List.of(ready, sourceValid)));
+    // lastSyncTime moves only when this reconcile brought everything in sync by writing
+    s.setLastSyncTime(
+        allSynced && (wrote || prev.getLastSyncTime() == null) ? now() : prev.getLastSyncTime());
+    if (allSynced && !wrote && prev.getLastSyncTime() != null) {
+      s.setLastSyncTime(prev.getLastSyncTime());
+    }
+    return s;
+  }
+
+  /** The status when the sources are unusable: counts and copies are left as they were. */
+  public PullCredentialPolicyStatus sourceInvalid(
+      PullCredentialPolicyStatus previous, long generation, SourceProblem problem) {
+    PullCredentialPolicyStatus prev =
+        previous == null ? new PullCredentialPolicyStatus() : previous;
+    PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
+    s.setObservedGeneration(generation);
+    s.setRegistries(prev.getRegistries());
+    s.setNamespaces(prev.getNamespaces());
+    s.setServiceAccounts(prev.getServiceAccounts());
+    s.setFailures(prev.getFailures());
+    s.setLastSyncTime(prev.getLastSyncTime());
+    Condition sourceValid =
+        condition(
+            prev,
+            PullPolicyLabels.CONDITION_SOURCE_VALID,
+            "False",
+            problem.reason(),
+            problem.getMessage(),
+            generation);
+    Condition ready =
+        condition(
+            prev,
+            PullPolicyLabels.CONDITION_READY,
+            "False",
+            SOURCE_INVALID,
+            "sources are not usable ("
+                + problem.reason()
+                + "); existing copies are left as they are",
+            generation);
+    s.setConditions(new ArrayList<>(List.of(ready, sourceValid)));
+    return s;
+  }
+
+  /**
+   * A condition; lastTransitionTime is kept from the previous one of that type unless status
+   * changes.
+   */
+  Condition condition(
+      PullCredentialPolicyStatus prev,
+      String type,
+      String status,
+      String reason,
+      String message,
+      long generation) {
+    Condition old = prev.condition(type);
+    String since =
+        old != null
+                && Objects.equals(old.getStatus(), status)
+                && old.getLastTransitionTime() != null
+            ? old.getLastTransitionTime()
+            : now();
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(since)
+        .build();
+  }
+
+  private String now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** True when the status describes every selected namespace as synced. */
+  public static boolean isReady(PullCredentialPolicyStatus s) {
+    Condition c = s.condition(PullPolicyLabels.CONDITION_READY);
+    return c != null && "True".equals(c.getStatus());
+  }
+
+  static boolean anyFailed(List<Outcome> outcomes) {
+    return outcomes.stream().anyMatch(o -> o.result() == Result.FAILED);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.pullpolicy.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
+import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
+import dev.pullpolicy.operator.apply.Outcome;
+import dev.pullpolicy.operator.apply.Outcome.Result;
+import dev.pullpolicy.operator.dockerconfig.MergedConfig;
+import dev.pullpolicy.operator.dockerconfig.SourceProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusFactoryTest {
+  static final MergedConfig CONFIG = new MergedConfig(new byte[0], "h", List.of("r.io"), List.of());
+
+  static StatusFactory at(String instant) {
+    return new StatusFactory(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC));
+  }
+
+  @Test
+  void countsAndConditions() {
+    List<Outcome> outcomes =
+        List.of(
+            new Outcome("a", Result.SYNCED, null, null, 2, 2, true),
+            new Outcome("b", Result.CONFLICT, "Unmanaged", "m", 0, 0, false),
+            new Outcome("c", Result.NONE, null, null, 0, 0, false));
+    PullCredentialPolicyStatus s =
+        at("2026-01-01T00:00:00Z").synced(null, 3, CONFIG, 1, 1, outcomes);
+    assertThat(s.getNamespaces().getSelected()).isEqualTo(2);
+    assertThat(s.getNamespaces().getSynced()).isEqualTo(1);
+    assertThat(s.getNamespaces().getConflicts()).isEqualTo(1);
+    assertThat(s.getNamespaces().getIgnored()).isEqualTo(1);
+    assertThat(s.getObservedGeneration()).isEqualTo(3);
+    assertThat(s.condition(PullPolicyLabels.CONDITION_READY).getStatus()).isEqualTo("False");
+    assertThat(s.condition(PullPolicyLabels.CONDITION_SOURCE_VALID).getStatus()).isEqualTo("True");
+    assertThat(s.getFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getNamespace()).isEqualTo("b"));
+  }
+
+  @Test
+  void unchangedInputGivesAnEqualStatusAndKeepsTransitionTimes() {
+    List<Outcome> first = List.of(new Outcome("a", Result.SYNCED, null, null, 1, 1, true));
+    PullCredentialPolicyStatus s1 = at("2026-01-01T00:00:00Z").synced(null, 1, CONFIG, 1, 0, first);
+    List<Outcome> quiet = List.of(new Outcome("a", Result.SYNCED, null, null, 1, 1, false));
+    PullCredentialPolicyStatus s2 = at("2026-01-01T01:00:00Z").synced(s1, 1, CONFIG, 1, 0, quiet);
+    assertThat(s2).isEqualTo(s1);
+    PullCredentialPolicyStatus bad =
+        at("2026-01-01T02:00:00Z")
+            .sourceInvalid(s2, 1, new SourceProblem(SourceProblem.NO_AUTHS, "no auths"));
+    assertThat(bad.condition(PullPolicyLabels.CONDITION_SOURCE_VALID).getLastTransitionTime())
+        .isEqualTo("2026-01-01T02:00:00Z");
+    assertThat(bad.getNamespaces()).isEqualTo(s2.getNamespaces());
+  }
+
+  @Test
+  void failuresAreBoundedAndOrdered() {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int i = 30; i > 0; i--) {
+      outcomes.add(
+          new Outcome("ns-%02d".formatted(i), Result.FAILED, "Forbidden", "m", 0, 0, false));
+    }
+    PullCredentialPolicyStatus s =
+        at("2026-01-01T00:00:00Z").synced(null, 1, CONFIG, 1, 0, outcomes);
+    assertThat(s.getFailures()).hasSize(PullCredentialPolicyStatus.MAX_FAILURES);
+    assertThat(s.getFailures().get(0).getNamespace()).isEqualTo("ns-01");
+    assertThat(s.getNamespaces().getFailed()).isEqualTo(30);
+  }
+}
