@@ -51,6 +51,7 @@ import java.util.stream.IntStream;
 public final class Bench {
 
   static final String RUN_LABEL = "bench.pullpolicy.dev/run";
+  static final String ROLE_LABEL = "bench.pullpolicy.dev/role";
   static final String EXTRA_SA = "builder";
   static final String FLOOR_ENTRIES = "bench.pullpolicy.dev/image-pull-secrets";
   static final String POLICY_ENTRIES = "pullpolicy.dev/image-pull-secrets";
@@ -125,6 +126,7 @@ public final class Bench {
     startOperator();
     fanout();
     rotation(); // before the new namespaces, so that operator and floor both rotate N copies
+    deleteFloorNamespaces(); // the operator's caches then hold N namespaces, not 2 N
     newNamespaces();
     steadyState();
     memory();
@@ -195,6 +197,33 @@ public final class Bench {
         .build();
   }
 
+  /**
+   * Deletes the floor's namespaces and waits until they are gone, so that what follows (new
+   * namespaces, steady state, memory) runs with N namespaces in the cluster.
+   */
+  private void deleteFloorNamespaces() throws Exception {
+    long t = System.nanoTime();
+    log("deleting the floor's " + floorNs.size() + " namespaces");
+    parallel(
+        32,
+        floorNs,
+        ns -> {
+          admin.namespaces().withName(ns).delete();
+          return null;
+        });
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    int left;
+    while ((left = admin.namespaces().withLabel(ROLE_LABEL, "floor").list().getItems().size()) > 0
+        && System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+    }
+    results.param("floor_ns_delete_s", seconds(System.nanoTime() - t));
+    if (left > 0) {
+      results.note("floor_ns_left", left);
+    }
+    log(String.format("floor namespaces gone after %.0f s", seconds(System.nanoTime() - t)));
+  }
+
   /** N namespaces for the operator and N for the floor, each with default and one extra SA. */
   private void setUpNamespaces() throws Exception {
     List<String> all = new ArrayList<>(workNs);
@@ -214,6 +243,7 @@ public final class Bench {
                       .withNewMetadata()
                       .withName(ns)
                       .addToLabels(RUN_LABEL, run)
+                      .addToLabels(ROLE_LABEL, ns.startsWith(run + "-fl-") ? "floor" : "operator")
                       .endMetadata()
                       .build())
               .create();
@@ -294,6 +324,7 @@ public final class Bench {
         watches.onServiceAccounts(
             new Convergence<>(
                 "ServiceAccount entries", saKeys(workNs), sa -> hasEntry(sa, target)));
+    double[] r0 = reconcileTimer();
     long t0 = System.nanoTime();
     admin.resource(policyYaml()).create();
     Duration timeout = Duration.ofSeconds(Math.max(180, o.namespaces()));
@@ -303,6 +334,7 @@ public final class Bench {
     watches.remove(copies);
     watches.remove(sas);
     results.figure("fanout_s", seconds(took));
+    reconcilesSince("fanout", r0);
     results.ratio("fanout_ratio", "fanout_s", "fanout_floor_s");
     log(String.format("fan-out operator: %.2f s", seconds(took)));
   }
@@ -476,6 +508,16 @@ public final class Bench {
             Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), latencies.size()));
   }
 
+  /** Records how many reconciles ran since {@code before} and the time they took in all. */
+  private void reconcilesSince(String scenario, double[] before) throws InterruptedException {
+    double[] now = reconcileTimer();
+    double n = now[0] - before[0];
+    if (!Double.isNaN(n)) {
+      results.param(scenario + "_reconciles", (long) n);
+      results.param(scenario + "_reconcile_total_s", now[1] - before[1]);
+    }
+  }
+
   /** The operator's reconcile timer: {count, total seconds}. */
   private double[] reconcileTimer() throws InterruptedException {
     return new double[] {
@@ -503,6 +545,7 @@ public final class Bench {
                   "copies rotated",
                   keys(workNs, target),
                   s -> Objects.equals(s.getData(), rotated.getData())));
+      double[] r0 = reconcileTimer();
       long t0 = System.nanoTime();
       admin
           .secrets()
@@ -512,6 +555,7 @@ public final class Bench {
       await(copies, Duration.ofSeconds(Math.max(180, o.namespaces())));
       watches.remove(copies);
       results.figure("rotation_s", seconds(copies.lastDoneNanos() - t0));
+      reconcilesSince("rotation", r0);
       after = floorRotation(floor, sourceSecret("v3"));
     }
     results.param("rotation_floor_before_s", before);
