@@ -518,12 +518,14 @@ public final class Bench {
     }
   }
 
-  /** The operator's reconcile timer: {count, total seconds}. */
+  /**
+   * The operator's reconcile timer: {count, total seconds}; zeros before its first reconcile (the
+   * timer is registered then).
+   */
   private double[] reconcileTimer() throws InterruptedException {
-    return new double[] {
-      operator.metricSum("pullpolicy_reconcile_duration_seconds_count"),
-      operator.metricSum("pullpolicy_reconcile_duration_seconds_sum")
-    };
+    double count = operator.metricSum("pullpolicy_reconcile_duration_seconds_count");
+    double sum = operator.metricSum("pullpolicy_reconcile_duration_seconds_sum");
+    return new double[] {Double.isNaN(count) ? 0 : count, Double.isNaN(sum) ? 0 : sum};
   }
 
   // ---------------------------------------------------------------- rotation
