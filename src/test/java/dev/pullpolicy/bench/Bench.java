@@ -1,0 +1,977 @@
+package dev.pullpolicy.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pullpolicy.systemtest.support.AuditLog;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarFile;
+import java.util.stream.IntStream;
+
+/**
+ * pullpolicy's benchmark: fan-out, new-namespace latency, rotation, steady-state writes, memory and
+ * plugin start-up, each against a floor measured in the same run where one makes sense. Launched by
+ * {@code src/test/bench/run}, which starts the cluster and passes its coordinates in the
+ * environment; see docs/benchmarks.md.
+ */
+public final class Bench {
+
+  static final String RUN_LABEL = "bench.pullpolicy.dev/run";
+  static final String ROLE_LABEL = "bench.pullpolicy.dev/role";
+  static final String EXTRA_SA = "builder";
+  static final String FLOOR_ENTRIES = "bench.pullpolicy.dev/image-pull-secrets";
+  static final String POLICY_ENTRIES = "pullpolicy.dev/image-pull-secrets";
+
+  private final Options o;
+  private final Env env;
+  private final KubernetesClient admin;
+  private final String run;
+  private final String systemNs;
+  private final String policy;
+  private final String target;
+  private final Results results = new Results();
+  private final List<String> workNs = new ArrayList<>();
+  private final List<String> floorNs = new ArrayList<>();
+  private int concurrency;
+  private Watches watches;
+  private OperatorRunner operator;
+  private String operatorUser;
+
+  private Bench(Options o, Env env) throws IOException {
+    this.o = o;
+    this.env = env;
+    this.admin = client(env.kubeconfig(), 64);
+    this.run = "b" + random(5);
+    this.systemNs = run + "-system";
+    this.policy = run + "-registry";
+    this.target = "bench-registry";
+    for (int i = 1; i <= o.namespaces(); i++) {
+      workNs.add(String.format("%s-ns-%05d", run, i));
+      floorNs.add(String.format("%s-fl-%05d", run, i));
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    Env env = Env.fromEnvironment();
+    Bench bench = new Bench(o, env);
+    int code = 0;
+    try {
+      bench.runAll();
+    } catch (Exception e) {
+      log("FAILED: " + e);
+      e.printStackTrace();
+      bench.results.note("error", e.toString());
+      code = 1;
+    } finally {
+      bench.cleanUp();
+    }
+    bench.results.machine(env);
+    bench.results.printTable(System.out);
+    Path out = env.outDir().resolve("results.json");
+    Files.createDirectories(env.outDir());
+    Files.writeString(out, bench.results.toJson(true) + "\n");
+    log("results written to " + out);
+    System.out.println(bench.results.toJson(false));
+    System.exit(code);
+  }
+
+  private void runAll() throws Exception {
+    results.param("namespaces", o.namespaces());
+    results.param("run", run);
+    concurrency = operatorWriteConcurrency();
+    results.param("write_concurrency", concurrency);
+    log("run " + run + ": N=" + o.namespaces() + ", write concurrency " + concurrency);
+
+    long t = System.nanoTime();
+    watches = new Watches(admin, RUN_LABEL, run);
+    setUpIdentitiesAndSource();
+    setUpNamespaces();
+    results.param("setup_s", seconds(System.nanoTime() - t));
+
+    startOperator();
+    fanout();
+    rotation(); // before the new namespaces, so that operator and floor both rotate N copies
+    deleteFloorNamespaces(); // the operator's caches then hold N namespaces, not 2 N
+    newNamespaces();
+    steadyState();
+    memory();
+    pluginStartUp();
+  }
+
+  // ---------------------------------------------------------------- set-up
+
+  private void setUpIdentitiesAndSource() throws Exception {
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(systemNs)
+                .addToLabels(RUN_LABEL, run)
+                .endMetadata()
+                .build())
+        .create();
+    for (String sa : List.of("operator", "floor")) {
+      admin
+          .serviceAccounts()
+          .inNamespace(systemNs)
+          .resource(
+              new ServiceAccountBuilder().withNewMetadata().withName(sa).endMetadata().build())
+          .create();
+      // cluster-admin for simplicity: the benchmark measures speed, not least privilege.
+      admin
+          .rbac()
+          .clusterRoleBindings()
+          .resource(
+              new ClusterRoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName(run + "-" + sa)
+                  .addToLabels(RUN_LABEL, run)
+                  .endMetadata()
+                  .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cluster-admin")
+                  .addNewSubject()
+                  .withKind("ServiceAccount")
+                  .withName(sa)
+                  .withNamespace(systemNs)
+                  .endSubject()
+                  .build())
+          .create();
+    }
+    operatorUser = "system:serviceaccount:" + systemNs + ":operator";
+    admin.secrets().inNamespace(systemNs).resource(sourceSecret("v1")).create();
+  }
+
+  private Secret sourceSecret(String version) {
+    String auth =
+        Base64.getEncoder()
+            .encodeToString(
+                ("bench:" + version + "-" + random(24)).getBytes(StandardCharsets.UTF_8));
+    String json =
+        "{\"auths\":{\"registry.bench.example:5000\":{\"auth\":\""
+            + auth
+            + "\"},\"mirror.bench.example\":{\"auth\":\""
+            + auth
+            + "\"}}}";
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("registry-creds")
+        .withNamespace(systemNs)
+        .endMetadata()
+        .withType("kubernetes.io/dockerconfigjson")
+        .addToData(".dockerconfigjson", b64(json))
+        .build();
+  }
+
+  /**
+   * Deletes the floor's namespaces and waits until they are gone, so that what follows (new
+   * namespaces, steady state, memory) runs with N namespaces in the cluster.
+   */
+  private void deleteFloorNamespaces() throws Exception {
+    long t = System.nanoTime();
+    log("deleting the floor's " + floorNs.size() + " namespaces");
+    parallel(
+        32,
+        floorNs,
+        ns -> {
+          admin.namespaces().withName(ns).delete();
+          return null;
+        });
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    int left;
+    while ((left = admin.namespaces().withLabel(ROLE_LABEL, "floor").list().getItems().size()) > 0
+        && System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+    }
+    results.param("floor_ns_delete_s", seconds(System.nanoTime() - t));
+    if (left > 0) {
+      results.note("floor_ns_left", left);
+    }
+    log(String.format("floor namespaces gone after %.0f s", seconds(System.nanoTime() - t)));
+  }
+
+  /** N namespaces for the operator and N for the floor, each with default and one extra SA. */
+  private void setUpNamespaces() throws Exception {
+    List<String> all = new ArrayList<>(workNs);
+    all.addAll(floorNs);
+    List<String> defaults = all.stream().map(n -> n + "/default").toList();
+    Convergence<ServiceAccount> ready = new Convergence<>("default SAs", defaults, sa -> true);
+    watches.onServiceAccounts(ready);
+    log("creating " + all.size() + " namespaces, each with ServiceAccount " + EXTRA_SA);
+    parallel(
+        32,
+        all,
+        ns -> {
+          admin
+              .namespaces()
+              .resource(
+                  new NamespaceBuilder()
+                      .withNewMetadata()
+                      .withName(ns)
+                      .addToLabels(RUN_LABEL, run)
+                      .addToLabels(ROLE_LABEL, ns.startsWith(run + "-fl-") ? "floor" : "operator")
+                      .endMetadata()
+                      .build())
+              .create();
+          admin
+              .serviceAccounts()
+              .inNamespace(ns)
+              .resource(
+                  new ServiceAccountBuilder()
+                      .withNewMetadata()
+                      .withName(EXTRA_SA)
+                      .endMetadata()
+                      .build())
+              .create();
+          return null;
+        });
+    await(ready, Duration.ofMinutes(10));
+    watches.remove(ready);
+  }
+
+  private void startOperator() throws Exception {
+    Path kubeconfig = tokenKubeconfig("operator");
+    List<String> props = new ArrayList<>();
+    props.add(
+        "-Dquarkus.operator-sdk.controllers.pullcredentialpolicy.max-reconciliation-interval="
+            + o.resyncSeconds()
+            + "s");
+    props.add("-Dpullpolicy.leader-election.namespace=" + systemNs);
+    log(
+        "starting the operator ("
+            + String.join(" ", env.operatorJavaOpts())
+            + ", resync "
+            + o.resyncSeconds()
+            + " s) as "
+            + operatorUser);
+    long t = System.nanoTime();
+    operator =
+        OperatorRunner.start(
+            env.operatorApp(),
+            kubeconfig,
+            env.operatorJavaOpts(),
+            props,
+            Map.of(),
+            env.outDir().resolve("operator.log"));
+    results.param("operator_start_s", seconds(System.nanoTime() - t));
+    String flags = operator.jcmd("VM.flags");
+    for (String gc :
+        List.of("UseSerialGC", "UseG1GC", "UseParallelGC", "UseZGC", "UseShenandoahGC")) {
+      if (flags.contains("-XX:+" + gc)) {
+        results.param("operator_gc", gc);
+      }
+    }
+    java.util.regex.Matcher max =
+        java.util.regex.Pattern.compile("-XX:MaxHeapSize=(\\d+)").matcher(flags);
+    if (max.find()) {
+      results.param("operator_max_heap_mb", Long.parseLong(max.group(1)) / (1024 * 1024));
+    }
+    results.param("operator_jvm", String.join(" ", env.operatorJavaOpts()));
+    results.param("resync_s", o.resyncSeconds());
+  }
+
+  // ---------------------------------------------------------------- fan-out
+
+  private void fanout() throws Exception {
+    Secret source = admin.secrets().inNamespace(systemNs).withName("registry-creds").get();
+    // The floor first (no policy exists yet, so the operator has nothing to do), then the operator.
+    try (KubernetesClient floor = client(tokenKubeconfig("floor"), 64)) {
+      long floorNanos = floorFanout(floor, source);
+      results.figure("fanout_floor_s", seconds(floorNanos));
+      log(String.format("fan-out floor: %.2f s", seconds(floorNanos)));
+    }
+    Convergence<Secret> copies =
+        watches.onSecrets(
+            new Convergence<>(
+                "copies",
+                keys(workNs, target),
+                s -> Objects.equals(s.getData(), source.getData())));
+    Convergence<ServiceAccount> sas =
+        watches.onServiceAccounts(
+            new Convergence<>(
+                "ServiceAccount entries", saKeys(workNs), sa -> hasEntry(sa, target)));
+    double[] r0 = reconcileTimer();
+    long t0 = System.nanoTime();
+    admin.resource(policyYaml()).create();
+    Duration timeout = Duration.ofSeconds(Math.max(180, o.namespaces()));
+    await(copies, timeout);
+    await(sas, timeout);
+    long took = Math.max(copies.lastDoneNanos(), sas.lastDoneNanos()) - t0;
+    watches.remove(copies);
+    watches.remove(sas);
+    results.figure("fanout_s", seconds(took));
+    reconcilesSince("fanout", r0);
+    results.ratio("fanout_ratio", "fanout_s", "fanout_floor_s");
+    log(String.format("fan-out operator: %.2f s", seconds(took)));
+  }
+
+  private long floorFanout(KubernetesClient floor, Secret source) throws Exception {
+    Convergence<Secret> copies =
+        watches.onSecrets(
+            new Convergence<>(
+                "floor copies",
+                keys(floorNs, target),
+                s -> Objects.equals(s.getData(), source.getData())));
+    Convergence<ServiceAccount> sas =
+        watches.onServiceAccounts(
+            new Convergence<>(
+                "floor ServiceAccount entries", saKeys(floorNs), sa -> hasEntry(sa, target)));
+    // What the operator has in its informer caches before it writes: the ServiceAccounts.
+    Map<String, ServiceAccount> cached = new LinkedHashMap<>();
+    for (String ns : floorNs) {
+      for (String name : List.of("default", EXTRA_SA)) {
+        cached.put(ns + "/" + name, watches.serviceAccount(ns, name));
+      }
+    }
+    long t0 = System.nanoTime();
+    parallel(
+        concurrency,
+        floorNs,
+        ns -> {
+          floor.secrets().inNamespace(ns).resource(copyOf(source, ns)).create();
+          for (String name : List.of("default", EXTRA_SA)) {
+            addEntry(floor, cached.get(ns + "/" + name));
+          }
+          return null;
+        });
+    Duration timeout = Duration.ofSeconds(Math.max(180, o.namespaces()));
+    await(copies, timeout);
+    await(sas, timeout);
+    watches.remove(copies);
+    watches.remove(sas);
+    return Math.max(copies.lastDoneNanos(), sas.lastDoneNanos()) - t0;
+  }
+
+  private Secret copyOf(Secret source, String ns) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(target)
+        .withNamespace(ns)
+        .addToLabels(RUN_LABEL, run)
+        .addToLabels("bench.pullpolicy.dev/floor", "true")
+        .addToAnnotations("bench.pullpolicy.dev/source-hash", random(64))
+        .endMetadata()
+        .withType(source.getType())
+        .withData(source.getData())
+        .build();
+  }
+
+  /** The same read-modify-write the operator does: from the cached object, retry on conflict. */
+  private void addEntry(KubernetesClient c, ServiceAccount cached) {
+    ServiceAccount sa = cached;
+    for (int attempt = 0; ; attempt++) {
+      ServiceAccount edited = new ServiceAccountBuilder(sa).build();
+      List<LocalObjectReference> refs = new ArrayList<>(edited.getImagePullSecrets());
+      refs.add(new LocalObjectReference(target));
+      edited.setImagePullSecrets(refs);
+      edited.getMetadata().getAnnotations().put(FLOOR_ENTRIES, "{\"" + target + "\":\"floor\"}");
+      try {
+        c.serviceAccounts().inNamespace(sa.getMetadata().getNamespace()).resource(edited).update();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt > 5) {
+          throw e;
+        }
+        sa =
+            c.serviceAccounts()
+                .inNamespace(sa.getMetadata().getNamespace())
+                .withName(sa.getMetadata().getName())
+                .get();
+      }
+    }
+  }
+
+  private String policyYaml() {
+    return """
+        apiVersion: pullpolicy.dev/v1alpha1
+        kind: PullCredentialPolicy
+        metadata:
+          name: %s
+        spec:
+          sources:
+            - namespace: %s
+              name: registry-creds
+          target:
+            secretName: %s
+            labels:
+              %s: %s
+          namespaces:
+            include: ["%s-ns-*", "%s-new-*"]
+          serviceAccounts:
+            names: [default, %s]
+        """
+        .formatted(policy, systemNs, target, RUN_LABEL, run, run, run, EXTRA_SA);
+  }
+
+  // ---------------------------------------------------------------- new namespaces
+
+  private void newNamespaces() throws Exception {
+    int count = o.newNamespaces();
+    List<String> names =
+        IntStream.rangeClosed(1, count)
+            .mapToObj(i -> String.format("%s-new-%05d", run, i))
+            .toList();
+    Convergence<ServiceAccount> patched =
+        watches.onServiceAccounts(
+            new Convergence<>(
+                "new namespaces' default SAs",
+                names.stream().map(n -> n + "/default").toList(),
+                sa -> hasEntry(sa, target)));
+    log("creating " + count + " namespaces at " + o.newNamespaceRate() + "/s");
+    double[] before = reconcileTimer();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    ExecutorService creators = Executors.newFixedThreadPool(4);
+    AtomicInteger next = new AtomicInteger();
+    long periodMicros = (long) (1_000_000 / o.newNamespaceRate());
+    timer.scheduleAtFixedRate(
+        () -> {
+          int i = next.getAndIncrement();
+          if (i < count) {
+            creators.submit(
+                () ->
+                    admin
+                        .namespaces()
+                        .resource(
+                            new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(names.get(i))
+                                .addToLabels(RUN_LABEL, run)
+                                .endMetadata()
+                                .build())
+                        .create());
+          }
+        },
+        0,
+        periodMicros,
+        TimeUnit.MICROSECONDS);
+    boolean all = patched.await(Duration.ofSeconds((long) (count / o.newNamespaceRate()) + 120));
+    timer.shutdownNow();
+    creators.shutdown();
+    watches.remove(patched);
+    double[] after = reconcileTimer();
+    double n = after[0] - before[0];
+    results.param("newns_reconciles", Double.isNaN(n) ? null : (long) n);
+    results.param("newns_reconcile_mean_ms", n > 0 ? (after[1] - before[1]) / n * 1000 : null);
+    List<Double> latencies = new ArrayList<>();
+    for (String ns : names) {
+      Long added = watches.serviceAccountAddedAt(ns, "default");
+      Long done = patched.doneAt(ns + "/default");
+      if (added != null && done != null) {
+        latencies.add((done - added) / 1e6);
+      }
+    }
+    if (!all) {
+      log("new namespaces: " + patched.describe() + " (the missing ones count as not measured)");
+      results.note("newns_missing", patched.pendingCount());
+    }
+    results.figure("newns_p50_ms", Stats.percentile(latencies, 50));
+    results.figure("newns_p99_ms", Stats.percentile(latencies, 99));
+    results.param("newns_max_ms", Stats.percentile(latencies, 100));
+    results.param("newns_count", latencies.size());
+    log(
+        String.format(
+            "new namespaces: p50 %.0f ms, p99 %.0f ms over %d",
+            Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), latencies.size()));
+  }
+
+  /** Records how many reconciles ran since {@code before} and the time they took in all. */
+  private void reconcilesSince(String scenario, double[] before) throws InterruptedException {
+    double[] now = reconcileTimer();
+    double n = now[0] - before[0];
+    if (!Double.isNaN(n)) {
+      results.param(scenario + "_reconciles", (long) n);
+      results.param(scenario + "_reconcile_total_s", now[1] - before[1]);
+    }
+  }
+
+  /**
+   * The operator's reconcile timer: {count, total seconds}; zeros before its first reconcile (the
+   * timer is registered then).
+   */
+  private double[] reconcileTimer() throws InterruptedException {
+    double count = operator.metricSum("pullpolicy_reconcile_duration_seconds_count");
+    double sum = operator.metricSum("pullpolicy_reconcile_duration_seconds_sum");
+    return new double[] {Double.isNaN(count) ? 0 : count, Double.isNaN(sum) ? 0 : sum};
+  }
+
+  // ---------------------------------------------------------------- rotation
+
+  /**
+   * The operator's rotation between two floor rotations (floor, operator, floor): the floor's
+   * Secrets carry no label the operator watches, so a floor pass after the operator's is as clean
+   * as the one before; the floor figure is their mean.
+   */
+  private void rotation() throws Exception {
+    Secret rotated = sourceSecret("v2");
+    double before;
+    double after;
+    try (KubernetesClient floor = client(tokenKubeconfig("floor"), 64)) {
+      before = floorRotation(floor, sourceSecret("v2"));
+      Convergence<Secret> copies =
+          watches.onSecrets(
+              new Convergence<>(
+                  "copies rotated",
+                  keys(workNs, target),
+                  s -> Objects.equals(s.getData(), rotated.getData())));
+      double[] r0 = reconcileTimer();
+      long t0 = System.nanoTime();
+      admin
+          .secrets()
+          .inNamespace(systemNs)
+          .withName("registry-creds")
+          .edit(s -> new SecretBuilder(s).withData(rotated.getData()).build());
+      await(copies, Duration.ofSeconds(Math.max(180, o.namespaces())));
+      watches.remove(copies);
+      results.figure("rotation_s", seconds(copies.lastDoneNanos() - t0));
+      reconcilesSince("rotation", r0);
+      after = floorRotation(floor, sourceSecret("v3"));
+    }
+    results.param("rotation_floor_before_s", before);
+    results.param("rotation_floor_after_s", after);
+    results.figure("rotation_floor_s", (before + after) / 2);
+    results.ratio("rotation_ratio", "rotation_s", "rotation_floor_s");
+    log(
+        String.format(
+            "rotation: operator %.2f s, floor %.2f s before and %.2f s after",
+            results.get("rotation_s"), before, after));
+  }
+
+  /** N Secret updates (new data) by the floor client; seconds until the watch saw them all. */
+  private double floorRotation(KubernetesClient floor, Secret rotated) throws Exception {
+    Convergence<Secret> floorCopies =
+        watches.onSecrets(
+            new Convergence<>(
+                "floor copies rotated",
+                keys(floorNs, target),
+                s -> Objects.equals(s.getData(), rotated.getData())));
+    Map<String, Secret> cached = new LinkedHashMap<>();
+    for (String ns : floorNs) {
+      cached.put(ns, watches.secret(ns, target));
+    }
+    long t0 = System.nanoTime();
+    parallel(
+        concurrency,
+        floorNs,
+        ns -> {
+          Secret s = new SecretBuilder(cached.get(ns)).withData(rotated.getData()).build();
+          s.getMetadata().getAnnotations().put("bench.pullpolicy.dev/source-hash", random(64));
+          floor.secrets().inNamespace(ns).resource(s).update();
+          return null;
+        });
+    await(floorCopies, Duration.ofSeconds(Math.max(180, o.namespaces())));
+    watches.remove(floorCopies);
+    return seconds(floorCopies.lastDoneNanos() - t0);
+  }
+
+  // ---------------------------------------------------------------- steady state
+
+  private void steadyState() throws Exception {
+    Thread.sleep(o.settleSeconds() * 1000L);
+    double reconcilesBefore = operator.metricSum("pullpolicy_reconciles_total");
+    Instant from = Instant.now();
+    log(
+        "steady state: counting the operator's writes for "
+            + o.steadySeconds()
+            + " s (resync every "
+            + o.resyncSeconds()
+            + " s)");
+    Thread.sleep(o.steadySeconds() * 1000L);
+    Instant to = Instant.now();
+    double reconciles = operator.metricSum("pullpolicy_reconciles_total") - reconcilesBefore;
+    results.param("steady_reconciles", Double.isNaN(reconciles) ? null : (long) reconciles);
+    Thread.sleep(3000); // the audit log is written in batches of at most a second
+    AuditLog audit = new AuditLog(env.auditLog());
+    List<AuditLog.Event> mine =
+        audit.events(
+            e -> {
+              if (!operatorUser.equals(e.user())) {
+                return false;
+              }
+              Instant at = Instant.parse(e.requestReceived());
+              return !at.isBefore(from) && at.isBefore(to);
+            });
+    Map<String, Integer> writes = new LinkedHashMap<>();
+    int leaseWrites = 0;
+    int sourceReads = 0;
+    int reads = 0;
+    for (AuditLog.Event e : mine) {
+      if (e.isWrite()) {
+        if ("leases".equals(e.resource())) {
+          leaseWrites++;
+        } else {
+          writes.merge(e.verb() + " " + e.resource(), 1, Integer::sum);
+        }
+      } else {
+        reads++;
+        if ("secrets".equals(e.resource()) && "registry-creds".equals(e.name())) {
+          sourceReads++;
+        }
+      }
+    }
+    int total = writes.values().stream().mapToInt(Integer::intValue).sum();
+    results.figure("steady_writes", total);
+    results.param("steady_window_s", o.steadySeconds());
+    results.param("steady_writes_by_kind", writes.toString());
+    results.param("steady_lease_writes", leaseWrites);
+    results.param("steady_reads", reads);
+    results.param("steady_source_reads", sourceReads);
+    log(
+        "steady state: "
+            + total
+            + " writes "
+            + writes
+            + ", "
+            + leaseWrites
+            + " lease renewals (not counted), "
+            + reads
+            + " reads ("
+            + sourceReads
+            + " of the source), "
+            + (Double.isNaN(reconciles) ? "?" : (long) reconciles)
+            + " reconciles");
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  private void memory() throws Exception {
+    double noNoise = settledRss("without noise");
+    results.figure("rss_mb_no_noise", noNoise);
+    int noise = o.noiseFactor() * o.namespaces();
+    log("creating " + noise + " unrelated Secrets (" + o.noiseFactor() + " per namespace)");
+    String filler = random(1024);
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (String ns : workNs) {
+      for (int i = 0; i < o.noiseFactor(); i++) {
+        String name = "unrelated-" + i;
+        tasks.add(
+            () -> {
+              admin
+                  .secrets()
+                  .inNamespace(ns)
+                  .resource(
+                      new SecretBuilder()
+                          .withNewMetadata()
+                          .withName(name)
+                          .addToLabels("app", "unrelated")
+                          .endMetadata()
+                          .addToData("payload", b64(filler))
+                          .build())
+                  .create();
+              return null;
+            });
+      }
+    }
+    long t = System.nanoTime();
+    invokeAll(32, tasks);
+    results.param("noise_secrets", noise);
+    results.param("noise_create_s", seconds(System.nanoTime() - t));
+    double withNoise = settledRss("with " + noise + " unrelated Secrets");
+    results.figure("rss_mb", withNoise);
+    try {
+      results.param("rss_peak_mb", round1(operator.peakRssMb()));
+    } catch (IOException e) {
+      // not on Linux
+    }
+  }
+
+  /** Waits, forces a full GC (jcmd GC.run) and reads VmRSS. */
+  private double settledRss(String when) throws Exception {
+    Thread.sleep(o.settleSeconds() * 1000L);
+    operator.jcmd("GC.run");
+    Thread.sleep(2000);
+    double rss = operator.rssMb();
+    double heap = operator.heapUsedMb();
+    String key = when.startsWith("without") ? "heap_used_mb_no_noise" : "heap_used_mb";
+    results.param(key, round1(heap));
+    log(
+        String.format(
+            "operator RSS %s: %.1f MiB (heap in use after GC %.1f MiB)", when, rss, heap));
+    // With -XX:NativeMemoryTracking=summary in BENCH_OPERATOR_JAVA_OPTS: where the RSS goes.
+    String nmt = operator.jcmd("VM.native_memory", "summary");
+    if (nmt.contains("Native Memory Tracking")) {
+      Files.writeString(env.outDir().resolve("nmt-" + key + ".txt"), nmt);
+    }
+    return round1(rss);
+  }
+
+  // ---------------------------------------------------------------- plugin start-up
+
+  private void pluginStartUp() throws Exception {
+    Path kubectl = env.kubectlDir().resolve("kubectl");
+    Map<String, String> penv = new LinkedHashMap<>();
+    penv.put("KUBECONFIG", env.kubeconfig().toString());
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    penv.put(
+        "PATH",
+        (env.pluginDir() != null ? env.pluginDir() + ":" : "") + env.kubectlDir() + ":" + path);
+    List<Double> get =
+        timeRuns(kubectl, penv, List.of("get", "pullcredentialpolicies"), o.pluginRuns());
+    results.figure("kubectl_ms", Stats.percentile(get, 50));
+    if (env.pluginDir() == null
+        || !Files.isExecutable(env.pluginDir().resolve("kubectl-pullpolicy"))) {
+      log("plugin start-up: no built plugin (kubectl-plugin/target/bin/kubectl-pullpolicy)");
+      results.note("plugin", "not built");
+      return;
+    }
+    // One unmeasured run that also makes the plugin's start-up cache now, as an install would.
+    Map<String, String> warm = new LinkedHashMap<>(penv);
+    warm.put("PULLPOLICY_CACHE", "sync");
+    CommandTimer.run(kubectl, warm, List.of("pullpolicy", "list"));
+    List<Double> list = timeRuns(kubectl, penv, List.of("pullpolicy", "list"), o.pluginRuns());
+    results.figure("plugin_ms", Stats.percentile(list, 50));
+    results.ratio("plugin_ratio", "plugin_ms", "kubectl_ms");
+    log(
+        String.format(
+            "start-up: kubectl pullpolicy list %.0f ms, kubectl get %.0f ms (medians of %d)",
+            results.get("plugin_ms"), results.get("kubectl_ms"), o.pluginRuns()));
+  }
+
+  private List<Double> timeRuns(Path kubectl, Map<String, String> penv, List<String> args, int n)
+      throws Exception {
+    CommandTimer.run(kubectl, penv, args); // warm the page cache
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      CommandTimer.Result r = CommandTimer.run(kubectl, penv, args);
+      if (r.exitCode() != 0) {
+        throw new IllegalStateException(
+            "kubectl " + String.join(" ", args) + " failed (" + r.exitCode() + "): " + r.stderr());
+      }
+      ms.add(r.millis());
+    }
+    return ms;
+  }
+
+  // ---------------------------------------------------------------- clean-up and helpers
+
+  private void cleanUp() {
+    if (operator != null) {
+      results.param("operator_alive_at_end", operator.isAlive());
+      try {
+        double[] t = reconcileTimer();
+        results.param("reconciles_total", Double.isNaN(t[0]) ? null : (long) t[0]);
+        results.param("reconcile_mean_ms", t[0] > 0 ? t[1] / t[0] * 1000 : null);
+        results.param(
+            "reconcile_max_ms",
+            operator.metricSum("pullpolicy_reconcile_duration_seconds_max") * 1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      operator.close();
+    }
+    if (watches != null) {
+      watches.close();
+    }
+    if (!env.clusterIsDisposable()) {
+      log("deleting this run's namespaces and bindings (the cluster is kept)");
+      try {
+        admin.resource(policyYaml()).delete();
+        admin.namespaces().withLabel(RUN_LABEL, run).delete();
+        admin.rbac().clusterRoleBindings().withLabel(RUN_LABEL, run).delete();
+      } catch (RuntimeException e) {
+        log("clean-up failed: " + e);
+      }
+    }
+    admin.close();
+  }
+
+  private int operatorWriteConcurrency() throws IOException {
+    String fromEnv = System.getenv("PULLPOLICY_WRITE_CONCURRENCY");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Integer.parseInt(fromEnv.trim());
+    }
+    // The value the built operator ships with: application.properties inside its jar.
+    Path lib = env.operatorApp().resolve("app");
+    try (var files = Files.list(lib)) {
+      for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).toList()) {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+          var entry = jf.getEntry("application.properties");
+          if (entry != null) {
+            Properties p = new Properties();
+            try (InputStream in = jf.getInputStream(entry)) {
+              p.load(in);
+            }
+            String v = p.getProperty("pullpolicy.write-concurrency");
+            if (v != null) {
+              return Integer.parseInt(v.trim());
+            }
+          }
+        }
+      }
+    }
+    log("pullpolicy.write-concurrency not found in the operator's jar; assuming 16");
+    return 16;
+  }
+
+  private Path tokenKubeconfig(String sa) throws IOException {
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(systemNs)
+            .withName(sa)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(6 * 3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config admin = Config.fromKubeconfig(Files.readString(env.kubeconfig()));
+    String ca =
+        admin.getCaCertData() != null
+            ? admin.getCaCertData()
+            : Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: bench
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: bench
+          context:
+            cluster: bench
+            user: %s
+            namespace: %s
+        current-context: bench
+        """
+            .formatted(admin.getMasterUrl(), ca, sa, token, sa, systemNs);
+    Path file = env.outDir().resolve(sa + ".kubeconfig");
+    Files.createDirectories(env.outDir());
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  /** A client like the operator's: bounded concurrent requests (fabric8 has no QPS limiter). */
+  static KubernetesClient client(Path kubeconfig, int maxConcurrent) throws IOException {
+    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    config.setRequestTimeout(60_000);
+    config.setMaxConcurrentRequests(maxConcurrent);
+    config.setMaxConcurrentRequestsPerHost(maxConcurrent / 2);
+    // The HTTP client the operator uses (Quarkus's kubernetes-client brings the Vert.x one).
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(new VertxHttpClientFactory())
+        .withConfig(config)
+        .build();
+  }
+
+  private static List<String> keys(Collection<String> namespaces, String name) {
+    return namespaces.stream().map(n -> n + "/" + name).toList();
+  }
+
+  private static List<String> saKeys(Collection<String> namespaces) {
+    List<String> keys = new ArrayList<>();
+    for (String n : namespaces) {
+      keys.add(n + "/default");
+      keys.add(n + "/" + EXTRA_SA);
+    }
+    return keys;
+  }
+
+  private static boolean hasEntry(ServiceAccount sa, String secret) {
+    return sa.getImagePullSecrets() != null
+        && sa.getImagePullSecrets().stream().anyMatch(r -> secret.equals(r.getName()));
+  }
+
+  private interface NamespaceTask {
+    Void apply(String ns) throws Exception;
+  }
+
+  private static void parallel(int threads, List<String> items, NamespaceTask task)
+      throws Exception {
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (String item : items) {
+      tasks.add(() -> task.apply(item));
+    }
+    invokeAll(threads, tasks);
+  }
+
+  private static void invokeAll(int threads, List<Callable<Void>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (Future<Void> f : pool.invokeAll(tasks)) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void await(Convergence<?> c, Duration timeout) throws InterruptedException {
+    if (!c.await(timeout)) {
+      throw new IllegalStateException(
+          "timed out after " + timeout + ": " + c.describe() + ", e.g. " + c.pendingSample());
+    }
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  static String random(int n) {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static double seconds(long nanos) {
+    return Math.round(nanos / 1e7) / 100.0;
+  }
+
+  static double round1(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  static void log(String message) {
+    System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+}
