@@ -285,7 +285,8 @@ public final class Bench {
             kubeconfig,
             env.operatorJavaOpts(),
             props,
-            Map.of(),
+            // as the deploy/ Deployment sets it
+            Map.of("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")),
             env.outDir().resolve("operator.log"));
     results.param("operator_start_s", seconds(System.nanoTime() - t));
     String flags = operator.jcmd("VM.flags");

@@ -16,8 +16,13 @@ record Env(
     List<String> operatorJavaOpts,
     boolean clusterIsDisposable) {
 
-  /** The operator's JVM options when BENCH_OPERATOR_JAVA_OPTS is unset: a 256 MiB container's. */
-  static final String DEFAULT_JAVA_OPTS = "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75";
+  /**
+   * The operator's JVM options when BENCH_OPERATOR_JAVA_OPTS is unset: those of the deploy/
+   * Deployment (JAVA_TOOL_OPTIONS) in a container with a 256 MiB limit.
+   */
+  static final String DEFAULT_JAVA_OPTS =
+      "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
+          + " -XX:MaxHeapFreeRatio=30";
 
   static Env fromEnvironment() {
     Path plugin = path("BENCH_PLUGIN_DIR");
