@@ -1,5 +1,6 @@
 package dev.pullpolicy.bench;
 
+import dev.pullpolicy.systemtest.support.OperatorHealth;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -63,29 +64,8 @@ final class OperatorRunner implements AutoCloseable {
     return runner;
   }
 
-  private void awaitReady(Duration timeout) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(5))
-            .build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "the operator exited with " + process.exitValue() + "; see " + logFile);
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    close();
-    throw new IllegalStateException("the operator was not ready after " + timeout);
+  private void awaitReady(Duration timeout) {
+    OperatorHealth.awaitReady(process, port, timeout, () -> "see " + logFile);
   }
 
   long pid() {
@@ -188,16 +168,6 @@ final class OperatorRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    OperatorHealth.stop(process, Duration.ofSeconds(20));
   }
 }

@@ -3,10 +3,6 @@ package dev.pullpolicy.systemtest.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The built operator ({@code operator/target/quarkus-app/quarkus-run.jar}) running as a separate
@@ -85,32 +80,8 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   private void awaitReady() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(5))
-            .build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "operator " + name + " exited with " + process.exitValue() + ":\n" + tail());
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      sleep(250);
-    }
-    close();
-    throw new IllegalStateException(
-        "operator " + name + " not ready after " + READY_TIMEOUT + ":\n" + tail());
+    OperatorHealth.awaitReady(
+        process, port, READY_TIMEOUT, () -> "operator " + name + ":\n" + tail());
   }
 
   /** Everything the operator logged so far. */
@@ -146,33 +117,13 @@ public final class OperatorProcess implements AutoCloseable {
    * killed otherwise).
    */
   public boolean terminate(Duration timeout) {
-    process.destroy();
-    try {
-      if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        return true;
-      }
-      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return OperatorHealth.stop(process, timeout);
   }
 
   /** Stops it (SIGTERM, then SIGKILL after 15 s). */
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    OperatorHealth.stop(process, Duration.ofSeconds(15));
   }
 
   private String tail() {
