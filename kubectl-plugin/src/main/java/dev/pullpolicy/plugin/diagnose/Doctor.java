@@ -100,6 +100,12 @@ public final class Doctor {
     return l == null ? List.of() : l;
   }
 
+  /** A finding about the container being diagnosed. */
+  @FunctionalInterface
+  private interface FindingAt {
+    Finding finding(Finding.Cause cause, String detail, String fix);
+  }
+
   static Finding diagnoseContainer(
       Pod pod,
       String container,
@@ -110,6 +116,9 @@ public final class Doctor {
       List<PullCredentialPolicy> policies) {
     String ns = pod.getMetadata().getNamespace();
     String podName = pod.getMetadata().getName();
+    FindingAt at =
+        (cause, detail, fix) ->
+            new Finding(ns, podName, container, image, waiting, cause, detail, fix);
     String saName =
         pod.getSpec() == null || pod.getSpec().getServiceAccountName() == null
             ? "default"
@@ -125,12 +134,7 @@ public final class Doctor {
     try {
       ref = ImageReference.parse(image);
     } catch (IllegalArgumentException e) {
-      return new Finding(
-          ns,
-          podName,
-          container,
-          image,
-          waiting,
+      return at.finding(
           Cause.InvalidImage,
           e.getMessage(),
           "fix the image reference in the Pod's spec (or its owner's template)");
@@ -180,16 +184,11 @@ public final class Doctor {
                     + saName
                     + " among its serviceAccounts?), then recreate the Pod";
       }
-      return new Finding(ns, podName, container, image, waiting, cause, detail, fix);
+      return at.finding(cause, detail, fix);
     }
     List<PullSecret> read = podSecrets.stream().map(secrets).toList();
     if (read.stream().anyMatch(s -> s.problem() == Problem.FORBIDDEN)) {
-      return new Finding(
-          ns,
-          podName,
-          container,
-          image,
-          waiting,
+      return at.finding(
           Cause.SecretsUnreadable,
           "the Pod uses "
               + String.join(", ", podSecrets)
@@ -203,12 +202,7 @@ public final class Doctor {
     Optional<PullSecret> unparsable =
         read.stream().filter(s -> s.problem() == Problem.UNPARSABLE).findFirst();
     if (unparsable.isPresent()) {
-      return new Finding(
-          ns,
-          podName,
-          container,
-          image,
-          waiting,
+      return at.finding(
           Cause.SecretUnparsable,
           unparsable.get().describe() + "; the kubelet then pulls with none of the Pod's Secrets",
           "fix or replace Secret "
@@ -220,12 +214,7 @@ public final class Doctor {
     List<Keyring.Match> matches = keyring.lookup(ref);
     if (!matches.isEmpty()) {
       Keyring.Match first = matches.get(0);
-      return new Finding(
-          ns,
-          podName,
-          container,
-          image,
-          waiting,
+      return at.finding(
           Cause.CredentialMatches,
           "Secret "
               + first.secret()
@@ -259,12 +248,7 @@ public final class Doctor {
                           + p.getMetadata().getName())
               .findFirst()
               .orElse("");
-      return new Finding(
-          ns,
-          podName,
-          container,
-          image,
-          waiting,
+      return at.finding(
           c,
           b.describe() + " (the Pod names it in imagePullSecrets)",
           (c == Cause.SecretMissing
@@ -276,12 +260,7 @@ public final class Doctor {
     }
     Set<String> covered = new LinkedHashSet<>();
     keyring.entries().forEach(e -> covered.add(e.key().original()));
-    return new Finding(
-        ns,
-        podName,
-        container,
-        image,
-        waiting,
+    return at.finding(
         Cause.NoMatchingCredential,
         "no credential matches registry "
             + ref.registry()
