@@ -79,7 +79,11 @@ public class ClusterOptions {
       if (timeout > 0) {
         c.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, timeout));
       }
-      c.setRequestRetryBackoffLimit(0);
+      // A few quick retries, as kubectl does: an API server answers 429 (with Retry-After) while
+      // its caches initialise, and fabric8 retries that and 5xx. A refused connection then fails
+      // after about 0.7 s instead of at once.
+      c.setRequestRetryBackoffLimit(3);
+      c.setRequestRetryBackoffInterval(100);
       // A CLI makes a few requests and exits: HTTP/1.1 starts faster than HTTP/2's set-up.
       c.setHttp2Disable(true);
       impersonation(c);

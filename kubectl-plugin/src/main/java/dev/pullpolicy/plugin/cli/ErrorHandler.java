@@ -58,18 +58,20 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
     if (ex instanceof KubernetesClientException k) {
       Throwable root = rootCause(k);
       if (k.getCode() == 0 || k.getStatus() == null) {
-        if (root instanceof ConnectException) {
-          return "cannot reach the API server: connection refused (is the cluster running? check"
-              + " --kubeconfig/--context)";
-        }
-        if (root instanceof UnresolvedAddressException) {
+        // The JDK HTTP client wraps the cause (ConnectException caused by
+        // ClosedChannelException): look along the whole chain, not only at its root.
+        if (inChain(k, UnresolvedAddressException.class)) {
           return "cannot reach the API server: its host name does not resolve (check"
               + " --kubeconfig/--context)";
         }
-        if (root instanceof UnknownHostException) {
+        if (inChain(k, UnknownHostException.class)) {
           return "cannot reach the API server: unknown host " + root.getMessage();
         }
-        if (root instanceof HttpTimeoutException || root instanceof TimeoutException) {
+        if (inChain(k, ConnectException.class)) {
+          return "cannot reach the API server: connection refused (is the cluster running? check"
+              + " --kubeconfig/--context)";
+        }
+        if (inChain(k, HttpTimeoutException.class) || inChain(k, TimeoutException.class)) {
           return "the API server did not answer in time (see --request-timeout)";
         }
       }
@@ -86,6 +88,15 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
     Throwable root = rootCause(ex);
     String m = root.getMessage();
     return firstLine(m == null ? root.getClass().getSimpleName() : m);
+  }
+
+  private static boolean inChain(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Throwable rootCause(Throwable t) {
