@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.systemtest.support.CommandResult;
+import dev.pullpolicy.systemtest.support.Policies;
 import dev.pullpolicy.systemtest.support.SystemTest;
 import dev.pullpolicy.systemtest.support.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -90,23 +90,17 @@ class ControlPlaneIsRealIT {
 
   @Test
   void crdCelRuleRejectsABadObject(TestCluster cluster, KubernetesClient client) {
-    PullCredentialPolicy bad =
-        client
-            .getKubernetesSerialization()
-            .unmarshal(
-                """
-                apiVersion: pullpolicy.dev/v1alpha1
-                kind: PullCredentialPolicy
-                metadata:
-                  name: %s
-                spec:
-                  sources: [{namespace: default, name: creds}]
-                  target:
-                    labels: {"pullpolicy.dev/policy": "someone-else"}
-                """
-                    .formatted(cluster.uniqueName("smoke-cel")),
-                PullCredentialPolicy.class);
-    assertThatThrownBy(() -> client.resource(bad).create())
+    String name = cluster.uniqueName("smoke-cel");
+    assertThatThrownBy(
+            () ->
+                Policies.create(
+                    client,
+                    name,
+                    """
+                      sources: [{namespace: default, name: creds}]
+                      target:
+                        labels: {"pullpolicy.dev/policy": "someone-else"}
+                    """))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("labels must not set pullpolicy.dev/*");
   }

@@ -8,6 +8,7 @@ import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.systemtest.support.AuditLog;
 import dev.pullpolicy.systemtest.support.CommandResult;
 import dev.pullpolicy.systemtest.support.OperatorProcess;
+import dev.pullpolicy.systemtest.support.Policies;
 import dev.pullpolicy.systemtest.support.SystemTest;
 import dev.pullpolicy.systemtest.support.TestCluster;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -149,23 +150,14 @@ class DeployRbacIT {
   void reportsAMissingSourceOnStatusAndAsAnEvent(TestCluster cluster, KubernetesClient client) {
     String ns = cluster.newNamespace("rbac-bad");
     String policy = cluster.uniqueName("rbac-bad");
-    client
-        .resource(
-            client
-                .getKubernetesSerialization()
-                .unmarshal(
-                    """
-                    apiVersion: pullpolicy.dev/v1alpha1
-                    kind: PullCredentialPolicy
-                    metadata:
-                      name: %s
-                    spec:
-                      sources: [{namespace: %s, name: does-not-exist}]
-                      namespaces: {include: ["%s"]}
-                    """
-                        .formatted(policy, ns, ns),
-                    PullCredentialPolicy.class))
-        .create();
+    Policies.create(
+        client,
+        policy,
+        """
+          sources: [{namespace: %s, name: does-not-exist}]
+          namespaces: {include: ["%s"]}
+        """
+            .formatted(ns, ns));
 
     await()
         .atMost(TIMEOUT)
@@ -316,25 +308,16 @@ class DeployRbacIT {
           .create();
       String policy = cluster.uniqueName(prefix);
       String target = prefix + "-pull";
-      client
-          .resource(
-              client
-                  .getKubernetesSerialization()
-                  .unmarshal(
-                      """
-                      apiVersion: pullpolicy.dev/v1alpha1
-                      kind: PullCredentialPolicy
-                      metadata:
-                        name: %s
-                      spec:
-                        sources: [{namespace: %s, name: registry-creds}]
-                        target: {secretName: %s}
-                        namespaces:
-                          selector: {matchLabels: {"%s": "%s"}}
-                      """
-                          .formatted(policy, source, target, SELECT_LABEL, select),
-                      PullCredentialPolicy.class))
-          .create();
+      Policies.create(
+          client,
+          policy,
+          """
+            sources: [{namespace: %s, name: registry-creds}]
+            target: {secretName: %s}
+            namespaces:
+              selector: {matchLabels: {"%s": "%s"}}
+          """
+              .formatted(source, target, SELECT_LABEL, select));
       return new Scenario(policy, target, selected, unselected);
     }
   }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
+import dev.pullpolicy.systemtest.support.Policies;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -84,14 +85,7 @@ final class Fixtures {
 
   /** Creates a policy from YAML (the spec part, indented two spaces). */
   static PullCredentialPolicy policy(KubernetesClient client, String name, String specYaml) {
-    String yaml =
-        "apiVersion: pullpolicy.dev/v1alpha1\nkind: PullCredentialPolicy\nmetadata:\n  name: "
-            + name
-            + "\nspec:\n"
-            + specYaml;
-    PullCredentialPolicy p =
-        client.getKubernetesSerialization().unmarshal(yaml, PullCredentialPolicy.class);
-    return client.resource(p).create();
+    return Policies.create(client, name, specYaml);
   }
 
   static PullCredentialPolicy get(KubernetesClient client, String name) {
