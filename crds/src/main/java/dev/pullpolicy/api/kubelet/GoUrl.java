@@ -68,12 +68,17 @@ final class GoUrl {
       if (!validUserinfo(userinfo)) {
         throw new Invalid("net/url: invalid userinfo");
       }
-      int c = userinfo.indexOf(':');
-      if (c < 0) {
-        unescape(userinfo, USER_PASSWORD);
-      } else {
-        unescape(userinfo.substring(0, c), USER_PASSWORD);
-        unescape(userinfo.substring(c + 1), USER_PASSWORD);
+      try {
+        int c = userinfo.indexOf(':');
+        if (c < 0) {
+          unescape(userinfo, USER_PASSWORD);
+        } else {
+          unescape(userinfo.substring(0, c), USER_PASSWORD);
+          unescape(userinfo.substring(c + 1), USER_PASSWORD);
+        }
+      } catch (Invalid e) {
+        // Go quotes the bad escape; it may be part of a password, so it is not repeated here
+        throw new Invalid("invalid URL escape in user-info");
       }
     }
     return host;

@@ -85,6 +85,14 @@ class RegistryKeyTest {
   }
 
   @Test
+  void namesNoPartOfAPasswordWhenUserInfoIsBad() {
+    RegistryKey key = RegistryKey.of("https://user:%zzhunter2@r.io");
+    assertThat(key.usable()).isFalse();
+    assertThat(key.problem()).doesNotContain("%zz").doesNotContain("hunter2");
+    assertThat(key.display()).isEqualTo("r.io");
+  }
+
+  @Test
   void keepsAnEmptyHostAsTheKubeletDoes() {
     assertThat(RegistryKey.of("https://").indexKey()).isEmpty();
   }
