@@ -1,5 +1,9 @@
 package dev.pullpolicy.operator;
 
+import dev.pullpolicy.api.sources.MergedConfig;
+import dev.pullpolicy.api.sources.ParsedSource;
+import dev.pullpolicy.api.sources.SourceConfigs;
+import dev.pullpolicy.api.sources.SourceProblem;
 import dev.pullpolicy.api.v1alpha1.OnDelete;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
@@ -12,10 +16,6 @@ import dev.pullpolicy.operator.desired.Copies;
 import dev.pullpolicy.operator.desired.NamespacePlan;
 import dev.pullpolicy.operator.desired.Planner;
 import dev.pullpolicy.operator.desired.ServiceAccountEntries;
-import dev.pullpolicy.operator.dockerconfig.DockerConfigs;
-import dev.pullpolicy.operator.dockerconfig.MergedConfig;
-import dev.pullpolicy.operator.dockerconfig.ParsedSource;
-import dev.pullpolicy.operator.dockerconfig.SourceProblem;
 import dev.pullpolicy.operator.metrics.PolicyMetrics;
 import dev.pullpolicy.operator.sources.SourceSecrets;
 import dev.pullpolicy.operator.status.StatusFactory;
@@ -161,9 +161,9 @@ public class PullCredentialPolicyReconciler
     try {
       List<ParsedSource> parsed = new ArrayList<>();
       for (SecretReference ref : refs) {
-        parsed.add(DockerConfigs.parse(ref, sources.get(ref)));
+        parsed.add(SourceConfigs.parse(ref, sources.get(ref)));
       }
-      config = DockerConfigs.merge(parsed);
+      config = SourceConfigs.merge(parsed);
     } catch (SourceProblem problem) {
       return sourceInvalid(policy, previous, generation, problem, started);
     }

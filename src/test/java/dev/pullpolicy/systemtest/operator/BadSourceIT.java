@@ -69,7 +69,13 @@ class BadSourceIT {
                 "{\"auths\":{\"registry.acme.io\":{\"auth\":\"%%%not-base64%%%\",\"password\":\""
                     + secretPassword
                     + "\"}}}",
-                "BadAuth"));
+                "BadAuth"),
+            // the kubelet reads this without error but as one registry named "auths"
+            new Bad(
+                "kubernetes.io/dockercfg",
+                ".dockercfg",
+                "{\"auths\":{\"registry.acme.io\":{\"password\":\"" + secretPassword + "\"}}}",
+                "WrongLayout"));
     for (Bad bad : bads) {
       raw(client, src, "creds", bad.type(), bad.key(), bad.value());
       PullCredentialPolicy p = awaitInvalid(client, prefix, bad.reason());

@@ -37,7 +37,7 @@ class PluginDoctorIT {
     String ns = cluster.newNamespace("pp-doctor");
     pullSecret(client, ns, "acme", dockerConfigJson("registry.acme.io", "*.acme.dev"), null);
     // Valid JSON (the API server checks that much) whose "auth" is not base64: the kubelet then
-    // fails to build its keyring and pulls with none of the Pod's Secrets.
+    // fails to build its keyring, and every pull of a Pod that names it fails.
     pullSecret(client, ns, "broken", "{\"auths\":{\"eu.acme.dev\":{\"auth\":\"%%%\"}}}", null);
     client
         .secrets()
@@ -87,7 +87,7 @@ class PluginDoctorIT {
         .contains("  fix:   recreate the Pod (kubectl delete pod -n " + ns + " early")
         .contains(
             "Pod " + ns + "/other-registry, container app (ErrImagePull): NoMatchingCredential\n")
-        .contains("the Pod's Secrets cover registry.acme.io, *.acme.dev")
+        .contains("they cover registry.acme.io, *.acme.dev")
         .contains("Pod " + ns + "/wrong-tag, container app (ErrImagePull): CredentialMatches\n")
         .contains("Pod " + ns + "/gone, container app (ImagePullBackOff): SecretMissing\n")
         .contains("Pod " + ns + "/wrong-type, container app (ImagePullBackOff): SecretWrongType\n")
@@ -194,7 +194,7 @@ class PluginDoctorIT {
               "-n",
               ns);
       assertThat(explain.exitCode()).as(explain.describe()).isZero();
-      assertThat(explain.stdout()).contains("acme     forbidden   not allowed to read Secrets");
+      assertThat(explain.stdout()).contains("acme     unreadable   could not be read (forbidden)");
     } finally {
       client.rbac().clusterRoleBindings().withName(user).delete();
       client.rbac().clusterRoles().withName(user).delete();
@@ -238,9 +238,9 @@ class PluginDoctorIT {
         .contains("Pull policy:     IfNotPresent (default: tag 1.0)\n")
         .contains(
             """
-              #   SECRET   KEY                             MATCHED
-              1   team     registry.acme.io:5000/team      host, port and path
-              2   all      https://registry.acme.io:5000   host, port and path
+              #   SECRET   KEY                          MATCHED
+              1   team     registry.acme.io:5000/team   host, port and path
+              2   all      registry.acme.io:5000        host, port and path
             """)
         .doesNotContain(PASSWORD);
 

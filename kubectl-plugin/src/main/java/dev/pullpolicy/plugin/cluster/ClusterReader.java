@@ -1,5 +1,7 @@
 package dev.pullpolicy.plugin.cluster;
 
+import dev.pullpolicy.api.kubelet.PullSecret;
+import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.plugin.cli.PluginException;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -155,9 +157,9 @@ public class ClusterReader {
     /** What the kubelet can make of it as a pull Secret. */
     public PullSecret asPullSecret(String name) {
       if (forbidden) {
-        return PullSecret.forbidden(name);
+        return PullSecrets.forbidden(name);
       }
-      return secret == null ? PullSecret.missing(name) : PullSecret.of(secret);
+      return secret == null ? PullSecrets.missing(name) : PullSecrets.read(secret);
     }
   }
 }

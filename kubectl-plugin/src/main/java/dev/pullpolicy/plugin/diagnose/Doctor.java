@@ -1,13 +1,13 @@
 package dev.pullpolicy.plugin.diagnose;
 
+import dev.pullpolicy.api.kubelet.ImageReference;
+import dev.pullpolicy.api.kubelet.Keyring;
+import dev.pullpolicy.api.kubelet.PullSecret;
+import dev.pullpolicy.api.kubelet.PullSecret.Problem;
+import dev.pullpolicy.api.kubelet.RegistryKey;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
-import dev.pullpolicy.plugin.cluster.PullSecret;
-import dev.pullpolicy.plugin.cluster.PullSecret.Problem;
 import dev.pullpolicy.plugin.cluster.Selection;
 import dev.pullpolicy.plugin.diagnose.Finding.Cause;
-import dev.pullpolicy.plugin.image.ImageReference;
-import dev.pullpolicy.plugin.image.Keyring;
-import dev.pullpolicy.plugin.image.RegistryKey;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -161,9 +161,9 @@ public final class Doctor {
             "neither the Pod nor its ServiceAccount "
                 + saName
                 + (serviceAccount.isEmpty() ? " (which does not exist)" : "")
-                + " lists an imagePullSecret, so "
+                + " lists an imagePullSecret, so no credential from the Pod's Secrets applies to "
                 + ref.registry()
-                + " is pulled from anonymously";
+                + "; the node's own credentials or a credential-provider plugin may still apply";
         List<String> covering =
             policies.stream().map(p -> p.getMetadata().getName()).sorted().toList();
         fix =
@@ -199,27 +199,26 @@ public final class Doctor {
               + ns
               + ", or check the Secrets' type and registries yourself");
     }
-    Optional<PullSecret> unparsable =
-        read.stream().filter(s -> s.problem() == Problem.UNPARSABLE).findFirst();
+    Optional<PullSecret> unparsable = read.stream().filter(PullSecret::refused).findFirst();
     if (unparsable.isPresent()) {
       return at.finding(
           Cause.SecretUnparsable,
-          unparsable.get().describe() + "; the kubelet then pulls with none of the Pod's Secrets",
+          unparsable.get().describe()
+              + "; the kubelet's keyring then fails and no image of this Pod is pulled, not even"
+              + " anonymously",
           "fix or replace Secret "
               + unparsable.get().name()
               + " (its source, if pullpolicy copies it)");
     }
-    Keyring keyring = new Keyring();
-    read.stream().filter(PullSecret::usable).forEach(s -> keyring.add(s.name(), s.keys()));
-    List<Keyring.Match> matches = keyring.lookup(ref);
+    List<Keyring.Try> matches = Keyring.of(read).lookup(ref).tries();
     if (!matches.isEmpty()) {
-      Keyring.Match first = matches.get(0);
+      Keyring.Try first = matches.get(0);
       return at.finding(
           Cause.CredentialMatches,
           "Secret "
               + first.secret()
               + " has a credential for "
-              + first.key().original()
+              + first.key().display()
               + " that matches "
               + ref.name()
               + ", so the image or tag is likely wrong, or the registry rejects the credential",
@@ -233,10 +232,10 @@ public final class Doctor {
               + podName
               + " shows the registry's answer)");
     }
-    Optional<PullSecret> broken = read.stream().filter(s -> !s.usable()).findFirst();
+    Optional<PullSecret> broken = read.stream().filter(s -> !s.used()).findFirst();
     if (broken.isPresent()) {
       PullSecret b = broken.get();
-      Cause c = b.problem() == Problem.MISSING ? Cause.SecretMissing : Cause.SecretWrongType;
+      Cause c = b.problem() == Problem.NOT_FOUND ? Cause.SecretMissing : Cause.SecretWrongType;
       String policyHint =
           policies.stream()
               .filter(p -> Selection.targetSecretName(p).equals(b.name()))
@@ -259,15 +258,16 @@ public final class Doctor {
               + policyHint);
     }
     Set<String> covered = new LinkedHashSet<>();
-    keyring.entries().forEach(e -> covered.add(e.key().original()));
+    read.forEach(s -> s.usableEntries().forEach(e -> covered.add(e.key().display())));
     return at.finding(
         Cause.NoMatchingCredential,
-        "no credential matches registry "
+        "no credential from the Pod's Secrets matches registry "
             + ref.registry()
             + " (image "
             + ref.name()
-            + "); the Pod's Secrets cover "
-            + (covered.isEmpty() ? "no registry" : String.join(", ", covered)),
+            + "); they cover "
+            + (covered.isEmpty() ? "no registry" : String.join(", ", covered))
+            + "; the node's own credentials or a credential-provider plugin may still apply",
         "add a credential for "
             + ref.registry()
             + " to a source Secret, or fix the image's registry");
@@ -315,6 +315,6 @@ public final class Doctor {
 
   /** The registries (as written) of a set of keys. */
   static String hosts(List<RegistryKey> keys) {
-    return keys.stream().map(RegistryKey::original).collect(Collectors.joining(", "));
+    return keys.stream().map(RegistryKey::display).collect(Collectors.joining(", "));
   }
 }

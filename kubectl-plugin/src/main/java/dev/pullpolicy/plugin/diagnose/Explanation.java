@@ -1,16 +1,19 @@
 package dev.pullpolicy.plugin.diagnose;
 
-import dev.pullpolicy.plugin.cluster.PullSecret;
-import dev.pullpolicy.plugin.image.ImageReference;
-import dev.pullpolicy.plugin.image.Keyring;
+import dev.pullpolicy.api.kubelet.ImageReference;
+import dev.pullpolicy.api.kubelet.Keyring;
+import dev.pullpolicy.api.kubelet.PullSecret;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * What the kubelet would do for an image in a namespace with a ServiceAccount.
+ * What the kubelet would do for an image with some pull Secrets: those of a ServiceAccount in a
+ * namespace, or those read from a file.
  *
- * @param serviceAccountFound whether the ServiceAccount exists
- * @param secrets the ServiceAccount's pull Secrets as the kubelet would read them
- * @param matches the credentials it would try, in order
+ * @param serviceAccountFound whether the ServiceAccount exists (false when read from a file)
+ * @param file the docker config or Secret manifest read instead of a cluster, or null
+ * @param secrets the pull Secrets as the kubelet would read them, in the Pod's order
+ * @param lookup the credentials it would try, in order (none when a Secret makes the keyring fail)
  */
 public record Explanation(
     String input,
@@ -18,8 +21,9 @@ public record Explanation(
     String namespace,
     String serviceAccount,
     boolean serviceAccountFound,
+    String file,
     List<PullSecret> secrets,
-    List<Keyring.Match> matches) {
+    Keyring.Lookup lookup) {
 
   /** Builds the explanation from the ServiceAccount's pull Secrets. */
   public static Explanation of(
@@ -29,19 +33,32 @@ public record Explanation(
       String serviceAccount,
       boolean serviceAccountFound,
       List<PullSecret> secrets) {
-    Keyring keyring = new Keyring();
-    boolean unparsable =
-        secrets.stream().anyMatch(s -> s.problem() == PullSecret.Problem.UNPARSABLE);
-    if (!unparsable) {
-      secrets.stream().filter(PullSecret::usable).forEach(s -> keyring.add(s.name(), s.keys()));
-    }
     return new Explanation(
         input,
         image,
         namespace,
         serviceAccount,
         serviceAccountFound,
+        null,
         secrets,
-        keyring.lookup(image));
+        lookup(image, secrets));
+  }
+
+  /** Builds the explanation from pull Secrets read from a file, without a cluster. */
+  public static Explanation offline(
+      String input, ImageReference image, String file, List<PullSecret> secrets) {
+    return new Explanation(input, image, null, null, false, file, secrets, lookup(image, secrets));
+  }
+
+  private static Keyring.Lookup lookup(ImageReference image, List<PullSecret> secrets) {
+    if (secrets.stream().anyMatch(PullSecret::refused)) {
+      return new Keyring.Lookup(List.of(), true);
+    }
+    return Keyring.of(secrets).lookup(image);
+  }
+
+  /** The first Secret that makes the kubelet's keyring build fail (then nothing is pulled). */
+  public Optional<PullSecret> refused() {
+    return secrets.stream().filter(PullSecret::refused).findFirst();
   }
 }

@@ -1,13 +1,13 @@
 package dev.pullpolicy.plugin.diagnose;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pullpolicy.api.kubelet.PullSecrets;
+import dev.pullpolicy.api.sources.ParsedSource;
+import dev.pullpolicy.api.sources.SourceConfigs;
+import dev.pullpolicy.api.sources.SourceProblem;
 import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
-import dev.pullpolicy.plugin.cluster.PullSecret;
 import dev.pullpolicy.plugin.cluster.Selection;
 import dev.pullpolicy.plugin.cluster.Selection.NamespaceMatch;
 import dev.pullpolicy.plugin.diagnose.PolicyStatus.CopyState;
@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +49,7 @@ public final class StatusCalculator {
         policy.getSpec() == null || policy.getSpec().getSources() == null
             ? List.of()
             : policy.getSpec().getSources();
-    JsonNode expected = sources.map(StatusCalculator::merge).orElse(null);
+    String expected = sources.map(s -> expectedHash(sourceRefs, s)).orElse(null);
     var status = policy.getStatus();
     Condition ready = status == null ? null : status.condition(PullPolicyLabels.CONDITION_READY);
     List<Row> rows = new ArrayList<>();
@@ -112,7 +111,7 @@ public final class StatusCalculator {
       String target,
       Secret copy,
       List<SecretReference> sources,
-      JsonNode expected) {
+      String expected) {
     if (copy == null) {
       return CopyState.Missing;
     }
@@ -135,33 +134,32 @@ public final class StatusCalculator {
           ? CopyState.Synced
           : CopyState.Stale;
     }
-    JsonNode actual = PullSecret.authsTree(copy);
+    String data =
+        copy.getData() == null ? null : copy.getData().get(PullSecrets.KEY_DOCKER_CONFIG_JSON);
+    if (data == null) {
+      return CopyState.Stale;
+    }
+    String actual = SourceConfigs.sha256(java.util.Base64.getMimeDecoder().decode(data));
     return expected.equals(actual) ? CopyState.Synced : CopyState.Stale;
   }
 
   /**
-   * The sources' registry entries merged, the first source winning per registry; null if any is
-   * unreadable.
+   * The hash of the copy the operator makes from the sources (the shared merge), or null when a
+   * source is missing or invalid.
    */
-  static JsonNode merge(List<Secret> sources) {
-    ObjectNode merged = JsonNodeFactory.instance.objectNode();
-    for (Secret s : sources) {
-      if (s == null) {
-        return null;
-      }
-      JsonNode auths = PullSecret.authsTree(s);
-      if (auths == null || !auths.isObject()) {
-        return null;
-      }
-      Iterator<Map.Entry<String, JsonNode>> it = auths.fields();
-      while (it.hasNext()) {
-        var e = it.next();
-        if (!merged.has(e.getKey())) {
-          merged.set(e.getKey(), e.getValue());
-        }
-      }
+  static String expectedHash(List<SecretReference> refs, List<Secret> sources) {
+    if (refs.size() != sources.size()) {
+      return null;
     }
-    return merged;
+    List<ParsedSource> parsed = new ArrayList<>();
+    try {
+      for (int i = 0; i < refs.size(); i++) {
+        parsed.add(SourceConfigs.parse(refs.get(i), sources.get(i)));
+      }
+    } catch (SourceProblem e) {
+      return null;
+    }
+    return SourceConfigs.merge(parsed).hash();
   }
 
   static boolean hasEntry(ServiceAccount sa, String secretName) {

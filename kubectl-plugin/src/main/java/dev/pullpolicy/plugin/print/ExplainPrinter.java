@@ -1,12 +1,14 @@
 package dev.pullpolicy.plugin.print;
 
+import dev.pullpolicy.api.kubelet.ImageReference;
+import dev.pullpolicy.api.kubelet.Keyring;
+import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.plugin.cli.OutputOptions.Format;
 import dev.pullpolicy.plugin.cli.Style;
-import dev.pullpolicy.plugin.cluster.PullSecret;
 import dev.pullpolicy.plugin.diagnose.Explanation;
-import dev.pullpolicy.plugin.image.ImageReference;
-import dev.pullpolicy.plugin.image.Keyring;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Prints {@code kubectl pullpolicy explain}. */
@@ -15,8 +17,6 @@ public final class ExplainPrinter {
 
   public static String print(Explanation e, Format format, Style style) {
     ImageReference img = e.image();
-    boolean unparsable =
-        e.secrets().stream().anyMatch(s -> s.problem() == PullSecret.Problem.UNPARSABLE);
     if (Structured.isStructured(format)) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("image", e.input());
@@ -25,10 +25,15 @@ public final class ExplainPrinter {
       m.put("repository", img.repository());
       m.put("tag", img.tag());
       m.put("digest", img.digest());
+      m.put("pull", img.pull());
       m.put("defaultPullPolicy", img.defaultPullPolicy());
-      m.put("namespace", e.namespace());
-      m.put("serviceAccount", e.serviceAccount());
-      m.put("serviceAccountFound", e.serviceAccountFound());
+      if (e.file() != null) {
+        m.put("dockerConfig", e.file());
+      } else {
+        m.put("namespace", e.namespace());
+        m.put("serviceAccount", e.serviceAccount());
+        m.put("serviceAccountFound", e.serviceAccountFound());
+      }
       m.put(
           "secrets",
           e.secrets().stream()
@@ -36,24 +41,33 @@ public final class ExplainPrinter {
                   s -> {
                     Map<String, Object> x = new LinkedHashMap<>();
                     x.put("name", s.name());
-                    x.put("problem", s.problem() == null ? null : s.problem().name());
-                    x.put("detail", s.detail());
-                    x.put("registries", s.keys().stream().map(k -> k.original()).toList());
+                    x.put("state", s.state().name().toLowerCase());
+                    x.put("problem", s.used() ? null : s.problem().name());
+                    x.put("detail", s.reason());
+                    x.put(
+                        "registries",
+                        s.usableEntries().stream().map(r -> r.key().display()).toList());
+                    x.put(
+                        "ignoredRegistries",
+                        s.ignoredEntries().stream().map(r -> r.key().display()).toList());
                     return x;
                   })
               .toList());
+      m.put("keyringFails", e.refused().isPresent());
       m.put(
           "credentials",
-          e.matches().stream()
+          e.lookup().tries().stream()
               .map(
                   c -> {
                     Map<String, Object> x = new LinkedHashMap<>();
                     x.put("secret", c.secret());
-                    x.put("key", c.key().original());
+                    x.put("key", c.key().display());
                     x.put("dockerHubFallback", c.dockerHubFallback());
+                    x.put("group", c.group());
                     return x;
                   })
               .toList());
+      m.put("orderFixed", e.lookup().orderFixed());
       return Structured.render(m, format);
     }
     StringBuilder out = new StringBuilder();
@@ -68,52 +82,114 @@ public final class ExplainPrinter {
         .append(" (default: ")
         .append(pullPolicyReason(img))
         .append(")\n");
-    out.append("ServiceAccount:  ")
-        .append(e.namespace())
-        .append('/')
-        .append(e.serviceAccount())
-        .append(e.serviceAccountFound() ? "" : " (not found)")
-        .append('\n');
+    if (e.file() != null) {
+      out.append("Docker config:   ").append(e.file()).append('\n');
+    } else {
+      out.append("ServiceAccount:  ")
+          .append(e.namespace())
+          .append('/')
+          .append(e.serviceAccount())
+          .append(e.serviceAccountFound() ? "" : " (not found)")
+          .append('\n');
+    }
     out.append('\n');
+    String from = e.file() != null ? "the file" : "the Pod's Secrets";
     if (e.secrets().isEmpty()) {
       out.append(
           "Pull Secrets:    none (a Pod of this ServiceAccount that lists none gets none)\n");
     } else {
       out.append("Pull Secrets:\n");
       Table t = new Table("SECRET", "STATE", "REGISTRIES");
+      List<String> notes = new ArrayList<>();
       for (PullSecret s : e.secrets()) {
-        String state =
-            s.problem() == null ? "ok" : s.problem().name().toLowerCase().replace('_', '-');
-        String regs = s.problem() == null ? s.hosts() : s.detail();
-        t.row(s.name(), state, regs);
+        String regs = s.used() ? s.registries() : s.reason();
+        if (!s.ignoredEntries().isEmpty()) {
+          regs +=
+              "; ignores "
+                  + String.join(
+                      ", ", s.ignoredEntries().stream().map(r -> r.key().display()).toList())
+                  + " (not a URL the kubelet can parse)";
+        }
+        t.row(s.name(), state(s), regs);
+        if (s.layoutMismatch()) {
+          notes.add(
+              "Secret "
+                  + s.name()
+                  + (s.layout() == PullSecret.Layout.CONFIG_JSON
+                      ? " is of type kubernetes.io/dockercfg but holds {\"auths\": …}: the kubelet"
+                          + " reads \"auths\" as a registry name"
+                      : " is of type kubernetes.io/dockerconfigjson but holds registries at the top"
+                          + " level: the kubelet reads registries only under \"auths\""));
+        }
       }
       out.append(indent(t.render(true)));
+      notes.forEach(n -> out.append("  note: ").append(n).append('\n'));
     }
     out.append('\n');
-    if (unparsable) {
+    if (e.refused().isPresent()) {
+      PullSecret r = e.refused().get();
       out.append(style.bad("The kubelet would try no credential"))
-          .append(": a pull Secret is unparsable, and the kubelet then uses none of them.\n");
-    } else if (e.matches().isEmpty()) {
-      out.append(style.warn("The kubelet would try no credential"))
-          .append(": no key matches ")
+          .append(": Secret ")
+          .append(r.name())
+          .append(" makes its keyring fail (")
+          .append(r.reason())
+          .append("), so every pull fails before any registry is asked, not even anonymously.\n");
+      if (e.file() != null) {
+        out.append(
+            "As a node's own config.json, a file the kubelet cannot read is ignored instead.\n");
+      }
+    } else if (e.lookup().tries().isEmpty()) {
+      out.append(style.warn("No credential from " + from + " matches"))
+          .append(' ')
           .append(img.name())
-          .append(", so it pulls anonymously.\n");
+          .append(
+              "; the node's own credentials or a credential-provider plugin may still apply.\n");
     } else {
       out.append("The kubelet would try, in this order:\n");
       Table t = new Table("#", "SECRET", "KEY", "MATCHED");
       int i = 1;
-      for (Keyring.Match c : e.matches()) {
+      for (Keyring.Try c : e.lookup().tries()) {
         t.row(
             String.valueOf(i++),
             c.secret(),
-            c.key().original(),
+            c.key().display(),
             c.dockerHubFallback()
                 ? "Docker Hub fallback (index.docker.io)"
                 : "host, port and path");
       }
       out.append(indent(t.render(true)));
+      if (!e.lookup().orderFixed()) {
+        out.append(style.warn("The order of tries " + unfixed(e.lookup()) + " is not fixed"))
+            .append(
+                ": one Secret names that registry several ways, and the kubelet reads them in"
+                    + " random map order.\n");
+      }
+      out.append(
+          "After these, the node's own credentials and credential-provider plugins, if any.\n");
     }
     return out.toString();
+  }
+
+  private static String state(PullSecret s) {
+    return switch (s.state()) {
+      case USED -> "used";
+      case SKIPPED -> s.problem() == PullSecret.Problem.NOT_FOUND ? "missing" : "skipped";
+      case REFUSED -> "refused";
+      case UNKNOWN -> "unreadable";
+    };
+  }
+
+  /** The positions (1-based) of tries whose order varies, e.g. "1-2 and 4-6". */
+  private static String unfixed(Keyring.Lookup lookup) {
+    List<String> ranges = new ArrayList<>();
+    int position = 1;
+    for (List<Keyring.Try> group : lookup.groups()) {
+      if (group.size() > 1) {
+        ranges.add(position + "-" + (position + group.size() - 1));
+      }
+      position += group.size();
+    }
+    return String.join(" and ", ranges);
   }
 
   private static String pullPolicyReason(ImageReference img) {

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullpolicy.plugin.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes and stdout/stderr discipline of whole command lines that need no cluster. */
 class CommandLineTest {
@@ -115,7 +120,82 @@ class CommandLineTest {
     Result r = run("explain", "NGINX", "--kubeconfig", "/nonexistent/config");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
-        .isEqualTo("error: invalid image reference \"NGINX\": repository name must be lowercase\n");
+        .isEqualTo(
+            "error: invalid image reference \"NGINX\": repository name must be lowercase (the"
+                + " kubelet would report InvalidImageName)\n");
+  }
+
+  @Test
+  void explainReadsADockerConfigFileWithoutACluster(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("config.json");
+    Files.writeString(
+        config,
+        "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\""
+            + b64("u:hunter2")
+            + "\"},\"acme.io/team\":{\"Username\":\"u\"}}}");
+    Result r =
+        run(
+            "explain",
+            "acme.io/team/app",
+            "--dockerconfig",
+            config.toString(),
+            "--kubeconfig",
+            "/nonexistent");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .contains("Docker config:   " + config + " (read as a config.json)")
+        .contains("1   config.json   acme.io/team   host, port and path")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void explainReadsALegacyDockercfgFile(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve(".dockercfg");
+    Files.writeString(cfg, "{\"acme.io\":{\"auth\":\"" + b64("u:p") + "\"}}");
+    Result r = run("explain", "acme.io/app", "--dockerconfig", cfg.toString(), "-o", "json");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("\"secret\": \".dockercfg\"").contains("\"key\": \"acme.io\"");
+  }
+
+  @Test
+  void explainReadsSecretManifests(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("secrets.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: first}
+        type: kubernetes.io/dockerconfigjson
+        data:
+          .dockerconfigjson: %s
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: second}
+        type: kubernetes.io/dockerconfigjson
+        stringData:
+          .dockerconfigjson: '{"auths":{"acme.io":{"username":5}}}'
+        """
+            .formatted(b64("{\"auths\":{\"acme.io\":{\"username\":\"u\"}}}")));
+    Result r = run("explain", "acme.io/app", "--dockerconfig", manifest.toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .contains("first    used      acme.io")
+        .contains("second   refused")
+        .contains("The kubelet would try no credential: Secret second makes its keyring fail");
+  }
+
+  @Test
+  void explainSaysWhenTheDockerConfigFileIsMissing() {
+    Result r = run("explain", "nginx", "--dockerconfig", "/nonexistent/config.json");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: cannot read /nonexistent/config.json: no such file\n");
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

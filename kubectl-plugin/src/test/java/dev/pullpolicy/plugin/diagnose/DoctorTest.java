@@ -8,9 +8,10 @@ import static dev.pullpolicy.plugin.Fixtures.pullSecret;
 import static dev.pullpolicy.plugin.Fixtures.serviceAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.kubelet.PullSecret;
+import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.plugin.cli.OutputOptions.Format;
 import dev.pullpolicy.plugin.cli.Style;
-import dev.pullpolicy.plugin.cluster.PullSecret;
 import dev.pullpolicy.plugin.diagnose.Finding.Cause;
 import dev.pullpolicy.plugin.print.DoctorPrinter;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,22 +29,37 @@ class DoctorTest {
       name ->
           switch (name) {
             case "acme" ->
-                PullSecret.of(
+                PullSecrets.read(
                     pullSecret("team", "acme", auths("registry.acme.io", "*.acme.dev:5000"), null));
             case "opaque" ->
-                PullSecret.of(
+                PullSecrets.read(
                     new SecretBuilder()
                         .withNewMetadata()
                         .withName("opaque")
                         .endMetadata()
                         .withType("Opaque")
                         .build());
-            case "broken" -> PullSecret.of(pullSecret("team", "broken", "{not json", null));
+            case "broken" -> PullSecrets.read(pullSecret("team", "broken", "{not json", null));
             case "badauth" ->
-                PullSecret.of(
+                PullSecrets.read(
                     pullSecret(
                         "team", "badauth", "{\"auths\":{\"x.io\":{\"auth\":\"%%%\"}}}", null));
-            default -> PullSecret.missing(name);
+            case "cased" ->
+                PullSecrets.read(
+                    pullSecret(
+                        "team",
+                        "cased",
+                        "{\"Auths\":{\"registry.acme.io\":{\"Username\":\"u\",\"auth\":null}}}",
+                        null));
+            case "nokey" ->
+                PullSecrets.read(
+                    new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("nokey")
+                        .endMetadata()
+                        .withType("kubernetes.io/dockerconfigjson")
+                        .build());
+            default -> PullSecrets.missing(name);
           };
 
   private static Cause cause(Pod pod, Optional<ServiceAccount> sa) {
@@ -89,11 +105,20 @@ class DoctorTest {
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "gone", "acme"), sa))
         .as("a missing Secret beside a matching one is not why the pull fails")
         .isEqualTo(Cause.CredentialMatches);
+    assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "cased"), sa))
+        .as("the kubelet reads JSON field names case-insensitively and allows null")
+        .isEqualTo(Cause.CredentialMatches);
+    assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "nokey", "acme"), sa))
+        .as("the kubelet skips a Secret without its data key and uses the others")
+        .isEqualTo(Cause.CredentialMatches);
+    assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "acme", "broken"), sa))
+        .as("one Secret the kubelet cannot read fails the whole keyring")
+        .isEqualTo(Cause.SecretUnparsable);
     assertThat(
             Doctor.diagnose(
                     failingPod("team", "p", "registry.acme.io/app", "acme"),
                     sa,
-                    n -> PullSecret.forbidden(n),
+                    n -> PullSecrets.forbidden(n),
                     List.of())
                 .get(0)
                 .cause())
@@ -119,7 +144,7 @@ class DoctorTest {
             """
             Pod team/web, container app (ImagePullBackOff): NoMatchingCredential
               image: ghcr.io/org/app:1
-              why:   no credential matches registry ghcr.io (image ghcr.io/org/app); the Pod's Secrets cover registry.acme.io, *.acme.dev:5000
+              why:   no credential from the Pod's Secrets matches registry ghcr.io (image ghcr.io/org/app); they cover registry.acme.io, *.acme.dev:5000; the node's own credentials or a credential-provider plugin may still apply
               fix:   add a credential for ghcr.io to a source Secret, or fix the image's registry
 
             ServiceAccounts without their policy's imagePullSecrets entry:

@@ -4,11 +4,11 @@ import static dev.pullpolicy.plugin.Fixtures.auths;
 import static dev.pullpolicy.plugin.Fixtures.pullSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.kubelet.ImageReference;
+import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.plugin.cli.OutputOptions.Format;
 import dev.pullpolicy.plugin.cli.Style;
-import dev.pullpolicy.plugin.cluster.PullSecret;
 import dev.pullpolicy.plugin.diagnose.Explanation;
-import dev.pullpolicy.plugin.image.ImageReference;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +18,8 @@ class ExplainPrinterTest {
   void showsTheReferenceThePolicyAndTheCredentialsInOrder() {
     var secrets =
         List.of(
-            PullSecret.of(pullSecret("team", "hub", auths("https://index.docker.io/v1/"), null)),
-            PullSecret.missing("gone"));
+            PullSecrets.read(pullSecret("team", "hub", auths("https://index.docker.io/v1/"), null)),
+            PullSecrets.missing("gone"));
     Explanation e =
         Explanation.of(
             "bitnami/redis:7",
@@ -42,17 +42,18 @@ class ExplainPrinterTest {
 
             Pull Secrets:
               SECRET   STATE     REGISTRIES
-              hub      ok        https://index.docker.io/v1/
-              gone     missing   not found
+              hub      used      index.docker.io
+              gone     missing   does not exist
 
             The kubelet would try, in this order:
-              #   SECRET   KEY                           MATCHED
-              1   hub      https://index.docker.io/v1/   Docker Hub fallback (index.docker.io)
+              #   SECRET   KEY               MATCHED
+              1   hub      index.docker.io   Docker Hub fallback (index.docker.io)
+            After these, the node's own credentials and credential-provider plugins, if any.
             """);
   }
 
   @Test
-  void saysWhenNoCredentialMatches() {
+  void saysWhenNoCredentialFromThePodsSecretsMatchesWithoutClaimingAnAnonymousPull() {
     Explanation e =
         Explanation.of(
             "ghcr.io/org/app",
@@ -64,8 +65,76 @@ class ExplainPrinterTest {
     assertThat(ExplainPrinter.print(e, Format.TABLE, Style.plain()))
         .contains("Pull policy:     Always (default: no tag means :latest)\n")
         .contains("ServiceAccount:  team/builder (not found)\n")
+        .doesNotContain("anonymously")
         .endsWith(
-            "The kubelet would try no credential: no key matches ghcr.io/org/app, so it pulls"
-                + " anonymously.\n");
+            "No credential from the Pod's Secrets matches ghcr.io/org/app; the node's own"
+                + " credentials or a credential-provider plugin may still apply.\n");
+  }
+
+  @Test
+  void saysWhenTheOrderOfTriesIsNotFixed() {
+    var secret =
+        PullSecrets.read(
+            pullSecret("team", "acme", auths("acme.io", "https://acme.io/", "acme.io/team"), null));
+    Explanation e =
+        Explanation.of(
+            "acme.io/team/app",
+            ImageReference.parse("acme.io/team/app"),
+            "team",
+            "default",
+            true,
+            List.of(secret));
+    assertThat(ExplainPrinter.print(e, Format.TABLE, Style.plain()))
+        .contains(
+            """
+              1   acme     acme.io/team   host, port and path
+              2   acme     acme.io        host, port and path
+              3   acme     acme.io        host, port and path
+            The order of tries 2-3 is not fixed: one Secret names that registry several ways, and\
+             the kubelet reads them in random map order.
+            """);
+  }
+
+  @Test
+  void saysThatASecretTheKubeletCannotReadStopsEveryPull() {
+    var secrets =
+        List.of(
+            PullSecrets.read(pullSecret("team", "acme", auths("acme.io"), null)),
+            PullSecrets.read(
+                pullSecret("team", "broken", "{\"auths\":{\"x.io\":{\"username\":5}}}", null)));
+    Explanation e =
+        Explanation.of(
+            "acme.io/app", ImageReference.parse("acme.io/app"), "team", "default", true, secrets);
+    assertThat(ExplainPrinter.print(e, Format.TABLE, Style.plain()))
+        .contains("  broken   refused   .dockerconfigjson: registry x.io: \"username\" is a number")
+        .endsWith(
+            "The kubelet would try no credential: Secret broken makes its keyring fail"
+                + " (.dockerconfigjson: registry x.io: \"username\" is a number, not a string), so"
+                + " every pull fails before any registry is asked, not even anonymously.\n");
+  }
+
+  @Test
+  void readsADockerConfigFileWithoutACluster() {
+    var secret =
+        PullSecrets.read(
+            "config.json",
+            PullSecrets.TYPE_DOCKER_CONFIG_JSON,
+            java.util.Map.of(
+                PullSecrets.KEY_DOCKER_CONFIG_JSON,
+                auths("https://user:hunter2@acme.io/", "bad host")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Explanation e =
+        Explanation.offline(
+            "acme.io/app",
+            ImageReference.parse("acme.io/app"),
+            "/etc/config.json (read as a config.json)",
+            List.of(secret));
+    assertThat(ExplainPrinter.print(e, Format.TABLE, Style.plain()))
+        .contains("Docker config:   /etc/config.json (read as a config.json)\n")
+        .contains(
+            "  config.json   used    acme.io; ignores bad host (not a URL the kubelet can parse)\n")
+        .contains("  1   config.json   acme.io   host, port and path\n")
+        .doesNotContain("hunter2")
+        .doesNotContain("user");
   }
 }

@@ -1,9 +1,9 @@
 package dev.pullpolicy.operator.desired;
 
+import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.Target;
-import dev.pullpolicy.operator.dockerconfig.MergedConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

@@ -1,10 +1,10 @@
 package dev.pullpolicy.operator.desired;
 
+import dev.pullpolicy.api.kubelet.PullSecrets;
+import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.Target;
-import dev.pullpolicy.operator.dockerconfig.DockerConfigs;
-import dev.pullpolicy.operator.dockerconfig.MergedConfig;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -63,8 +63,8 @@ public final class DesiredCopy {
         .withAnnotations(new LinkedHashMap<>(annotations))
         .withOwnerReferences(owner)
         .endMetadata()
-        .withType(DockerConfigs.TYPE_DOCKERCONFIGJSON)
-        .withData(Map.of(DockerConfigs.KEY_DOCKERCONFIGJSON, data))
+        .withType(PullSecrets.TYPE_DOCKER_CONFIG_JSON)
+        .withData(Map.of(PullSecrets.KEY_DOCKER_CONFIG_JSON, data))
         .build();
   }
 
@@ -80,11 +80,11 @@ public final class DesiredCopy {
     if (a == null || !hash.equals(a.get(PullPolicyLabels.SOURCE_HASH))) {
       return false;
     }
-    if (!DockerConfigs.TYPE_DOCKERCONFIGJSON.equals(existing.getType())) {
+    if (!PullSecrets.TYPE_DOCKER_CONFIG_JSON.equals(existing.getType())) {
       return false;
     }
     Map<String, String> d = existing.getData();
-    if (d == null || d.size() != 1 || !data.equals(d.get(DockerConfigs.KEY_DOCKERCONFIGJSON))) {
+    if (d == null || d.size() != 1 || !data.equals(d.get(PullSecrets.KEY_DOCKER_CONFIG_JSON))) {
       return false;
     }
     if (existing.getStringData() != null && !existing.getStringData().isEmpty()) {

@@ -1,12 +1,12 @@
 package dev.pullpolicy.operator.desired;
 
+import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.api.v1alpha1.ServiceAccountSelection;
 import dev.pullpolicy.operator.desired.NamespacePlan.EntryRemoval;
 import dev.pullpolicy.operator.desired.NamespacePlan.State;
-import dev.pullpolicy.operator.dockerconfig.MergedConfig;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;

@@ -1,5 +1,7 @@
 package dev.pullpolicy.operator.status;
 
+import dev.pullpolicy.api.sources.MergedConfig;
+import dev.pullpolicy.api.sources.SourceProblem;
 import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.NamespaceCounts;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
@@ -7,8 +9,6 @@ import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.ServiceAccountCounts;
 import dev.pullpolicy.operator.apply.Outcome;
 import dev.pullpolicy.operator.apply.Outcome.Result;
-import dev.pullpolicy.operator.dockerconfig.MergedConfig;
-import dev.pullpolicy.operator.dockerconfig.SourceProblem;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -91,7 +91,7 @@ public final class StatusFactory {
             + (sourceCount == 1 ? " source, " : " sources, ")
             + config.registries().size()
             + (config.registries().size() == 1 ? " registry" : " registries")
-            + (config.shadowed().isEmpty() ? "" : "; " + String.join("; ", config.shadowed()));
+            + (config.notes().isEmpty() ? "" : "; " + String.join("; ", config.notes()));
     Condition sourceValid =
         condition(
             prev,

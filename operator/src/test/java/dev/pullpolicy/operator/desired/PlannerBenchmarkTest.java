@@ -2,13 +2,13 @@ package dev.pullpolicy.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicySpec;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.api.v1alpha1.Target;
-import dev.pullpolicy.operator.dockerconfig.MergedConfig;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

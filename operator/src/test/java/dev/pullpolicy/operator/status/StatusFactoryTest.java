@@ -2,12 +2,12 @@ package dev.pullpolicy.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.sources.MergedConfig;
+import dev.pullpolicy.api.sources.SourceProblem;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.operator.apply.Outcome;
 import dev.pullpolicy.operator.apply.Outcome.Result;
-import dev.pullpolicy.operator.dockerconfig.MergedConfig;
-import dev.pullpolicy.operator.dockerconfig.SourceProblem;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

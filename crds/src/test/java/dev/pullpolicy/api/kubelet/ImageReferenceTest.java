@@ -1,4 +1,4 @@
-package dev.pullpolicy.plugin.image;
+package dev.pullpolicy.api.kubelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,9 +9,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Vectors from the container runtimes' documented normalisation (Docker Hub default, library/ for
  * single names, a first component with '.' or ':' or "localhost" is a host) and from the Kubernetes
- * docs on imagePullPolicy defaults.
+ * docs on imagePullPolicy defaults. KubeletAgreementTest checks the same against the kubelet's
+ * code.
  */
 class ImageReferenceTest {
+
+  private static final String DIGEST512 =
+      "sha512:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   private static final String DIGEST =
       "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -38,6 +42,9 @@ class ImageReferenceTest {
         "team/app,                                docker.io,                 team/app,       -,        docker.io/team/app",
         "a.b/c/d__e--f.g,                         a.b,                       c/d__e--f.g,    -,        a.b/c/d__e--f.g",
         "[::1]:5000/app:2,                        [::1]:5000,                app,            2,        [::1]:5000/app",
+        // the grammar reads a host with '_' as a path, which the kubelet accepts as it is
+        "registry_1.example.com/app,              registry_1.example.com,    app,            -,        registry_1.example.com/app",
+        "Registry.Example.com/app,                Registry.Example.com,      app,            -,        Registry.Example.com/app",
       })
   void parsesAsContainerRuntimesDo(
       String reference, String registry, String repository, String tag, String name) {
@@ -82,16 +89,41 @@ class ImageReferenceTest {
       value = {
         "NGINX | repository name must be lowercase",
         "registry.example.com/Team/app | repository name must be lowercase",
-        "nginx: | invalid tag",
-        "nginx:bad/tag | invalid registry",
-        "registry.example.com/ | no repository",
-        "nginx@sha256:abc | invalid digest",
-        "-nginx | invalid repository name",
-        "' nginx' | invalid image reference",
+        "nginx: | invalid reference format",
+        "nginx:bad/tag | invalid reference format",
+        "registry.example.com/ | invalid reference format",
+        "nginx@sha256:abc | invalid reference format",
+        "nginx@sha256:e3b0c44298fc1c149afbf4c8996fb924 | invalid checksum digest length",
+        "nginx@sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855 | invalid checksum digest format",
+        "nginx@md5:e3b0c44298fc1c149afbf4c8996fb924 | unsupported digest algorithm",
+        "-nginx | invalid reference format",
+        "' nginx' | invalid reference format",
+        "'' | invalid reference format",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 | 64-byte hexadecimal",
+        "my_host:5000/app | invalid reference format",
       })
   void rejectsInvalidReferences(String reference, String reason) {
     assertThatThrownBy(() -> ImageReference.parse(reference))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ImageReference.InvalidImageName.class)
         .hasMessageContaining(reason);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"nginx, nginx:latest", "nginx:1, nginx:1", "nginx@" + DIGEST + ", nginx@" + DIGEST})
+  void addsTheDefaultTagAsTheKubeletDoesBeforeAPull(String reference, String pulled) {
+    assertThat(ImageReference.parse(reference).pull()).isEqualTo(pulled);
+  }
+
+  @org.junit.jupiter.api.Test
+  void acceptsTheDigestAlgorithmsTheKubeletLinks() {
+    assertThat(ImageReference.parse("app@" + DIGEST512).digest()).isEqualTo(DIGEST512);
+  }
+
+  @org.junit.jupiter.api.Test
+  void limitsTheRepositoryPathNotTheWholeName() {
+    String host = "registry-" + "x".repeat(60) + ".example.com";
+    assertThat(ImageReference.parse(host + "/" + "a".repeat(255)).repository()).hasSize(255);
+    assertThatThrownBy(() -> ImageReference.parse(host + "/" + "a".repeat(256)))
+        .hasMessageContaining("not be more than 255 characters");
   }
 }

@@ -1,14 +1,15 @@
-package dev.pullpolicy.plugin.image;
+package dev.pullpolicy.api.kubelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The kubelet's matching of {@code auths} keys against an image (k8s.io/kubernetes
- * pkg/credentialprovider keyring.go URLsMatch, and the glob examples in the Kubernetes docs on
- * private registries and kubelet credential providers).
+ * The kubelet's matching of {@code auths} keys against an image (the glob examples in the
+ * Kubernetes docs on private registries and kubelet credential providers). KubeletAgreementTest
+ * proves these rules against the kubelet's code on a large corpus; these are the readable examples.
  */
 class RegistryKeyTest {
 
@@ -44,9 +45,17 @@ class RegistryKeyTest {
     "ab*.example.com,                  abc.example.com/app,                   true",
     // '?' starts a URL query for Go's url.Parse, so this key is host "ab" and matches nothing.
     "ab?.example.com,                  abc.example.com/app,                   false",
+    // a bracketed IPv6 host without port keeps its brackets, which read as a glob class
+    "'[::1]',                          '[::1]/app',                           false",
+    "'[::1]:5000',                     '[::1]:5000/app',                      true",
+    // percent-escapes are decoded; a path is cut at '?' and '#'
+    "r.io/team%2Fsub,                  r.io/team/sub/app,                     true",
+    "r.io/team#x,                      r.io/team/app,                         true",
+    // user-info is not part of the host
+    "https://user:pw@r.io/,            r.io/app,                              true",
   })
   void matchesLikeTheKubelet(String key, String image, boolean match) {
-    assertThat(RegistryKey.of(key).orElseThrow().matches(image)).isEqualTo(match);
+    assertThat(RegistryKey.of(key).matches(image)).isEqualTo(match);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -57,12 +66,44 @@ class RegistryKeyTest {
     "registry.example.com/team/, registry.example.com/team/",
   })
   void normalisesKeysLikeTheKubelet(String key, String normalized) {
-    assertThat(RegistryKey.of(key).orElseThrow().normalized()).isEqualTo(normalized);
+    assertThat(RegistryKey.of(key).indexKey()).isEqualTo(normalized);
   }
 
   @ParameterizedTest
-  @CsvSource({"'bad host'", "https://", "registry.example.com:port", "[a-c]b.example.com"})
+  @CsvSource({
+    "'bad host'",
+    "registry.example.com:port",
+    "r.io:80:90",
+    "[a-c]b.example.com",
+    "a\\b.example.com",
+    "r%zz.io",
+    "'[1.2.3.4]:5000'",
+  })
   void ignoresKeysTheKubeletCannotParse(String key) {
-    assertThat(RegistryKey.of(key)).isEmpty();
+    assertThat(RegistryKey.of(key).usable()).isFalse();
+    assertThat(RegistryKey.of(key).problem()).isNotBlank();
+  }
+
+  @Test
+  void namesNoPartOfAPasswordWhenUserInfoIsBad() {
+    RegistryKey key = RegistryKey.of("https://user:%zzhunter2@r.io");
+    assertThat(key.usable()).isFalse();
+    assertThat(key.problem()).doesNotContain("%zz").doesNotContain("hunter2");
+    assertThat(key.display()).isEqualTo("r.io");
+  }
+
+  @Test
+  void keepsAnEmptyHostAsTheKubeletDoes() {
+    assertThat(RegistryKey.of("https://").indexKey()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "https://user:hunter2@r.io/team, r.io/team",
+    "'https://user:hunter2@bad host/x', bad host/x",
+    "user:hunter2@r.io:port, r.io:port",
+  })
+  void showsNoUserInfo(String key, String shown) {
+    assertThat(RegistryKey.of(key).display()).isEqualTo(shown);
   }
 }
