@@ -111,6 +111,7 @@ class ApiServerRestartIT {
           .as("the operator kept running; log: %s", operator.logFile())
           .isTrue();
       awaitReady(client, prefix, 2);
+      deletePolicy(client, prefix);
     } finally {
       operator.close();
     }

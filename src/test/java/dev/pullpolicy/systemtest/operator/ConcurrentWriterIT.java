@@ -1,5 +1,6 @@
 package dev.pullpolicy.systemtest.operator;
 
+import static dev.pullpolicy.systemtest.operator.Fixtures.deletePolicy;
 import static dev.pullpolicy.systemtest.operator.Fixtures.pullSecretNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,6 +105,7 @@ class ConcurrentWriterIT {
                       .containsOnlyOnce(fleet.policy)
                       .doesNotHaveDuplicates()
                       .hasSize(expected.size() + 1));
+      deletePolicy(client, fleet.policy); // while an operator runs to clean up after it
     } finally {
       next.close();
     }

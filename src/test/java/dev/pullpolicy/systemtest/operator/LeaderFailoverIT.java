@@ -65,6 +65,7 @@ class LeaderFailoverIT {
       assertThat(holder(lease)).isEqualTo("replica-b");
       awaitReady(client, prefix, 2);
       assertThat(standby.isAlive()).isTrue();
+      deletePolicy(client, prefix);
     } finally {
       standby.close();
     }

@@ -153,6 +153,7 @@ class NamespaceChurnIT {
               + " (%s)%n",
           count, BATCH, gone, warnings.size(), operator.logFile());
       warnings.stream().limit(5).forEach(l -> System.out.println("  " + l));
+      deletePolicy(client, prefix);
       return warnings;
     } finally {
       pool.shutdownNow();

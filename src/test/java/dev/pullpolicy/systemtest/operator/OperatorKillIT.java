@@ -48,6 +48,7 @@ class OperatorKillIT {
     OperatorProcess next = Fleet.operator(cluster, "kill-fan-2", 16);
     try {
       fleet.awaitExact(client, CONVERGE);
+      deletePolicy(client, fleet.policy); // while an operator runs to clean up after it
     } finally {
       next.close();
     }
