@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @SystemTest
 class ConcurrentWriterIT {
 
-  private static final int NAMESPACES = 40;
+  private static final int NAMESPACES = 30;
   private static final int MIN_ROUNDS = 4;
   private static final int MAX_ROUNDS = 40;
 
