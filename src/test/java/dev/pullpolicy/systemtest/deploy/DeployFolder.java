@@ -18,6 +18,12 @@ final class DeployFolder {
   static final String NAMESPACE = "pullpolicy-system";
   static final String SERVICE_ACCOUNT = "pullpolicy-operator";
 
+  /** The file with the admission policies that check a policy's author. */
+  static final String ADMISSION = "35-admission-policies.yaml";
+
+  /** Where the operator records its Events, and the only namespace it may create them in. */
+  static final String EVENT_NAMESPACE = "default";
+
   private final Path dir;
 
   DeployFolder(Path repoRoot) {
@@ -45,7 +51,10 @@ final class DeployFolder {
     }
   }
 
-  /** The files that make up the RBAC (everything but the Deployment and the Service). */
+  /**
+   * The files that make up the RBAC and the admission policies (everything but the Deployment and
+   * the Service).
+   */
   List<Path> rbacFiles() {
     return manifestFiles().stream()
         .filter(

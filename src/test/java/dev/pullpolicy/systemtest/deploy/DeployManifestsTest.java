@@ -8,10 +8,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +22,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -46,55 +47,121 @@ class DeployManifestsTest {
                     .containsEntry("app.kubernetes.io/name", "pullpolicy"));
   }
 
+  private static final List<String> CLUSTER_SCOPED =
+      List.of(
+          "Namespace",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "ValidatingAdmissionPolicy",
+          "ValidatingAdmissionPolicyBinding");
+
   @Test
-  void namespaceIsAppliedFirstAndHoldsEveryNamespacedObject() {
+  void namespaceIsAppliedFirstAndHoldsEveryNamespacedObjectButTheEventsGrant() {
     List<GenericKubernetesResource> objects = DEPLOY.objects();
     assertThat(objects.get(0).getKind()).isEqualTo("Namespace");
     assertThat(objects.get(0).getMetadata().getName()).isEqualTo(DeployFolder.NAMESPACE);
     assertThat(objects.get(0).getMetadata().getLabels())
         .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
     assertThat(objects)
-        .filteredOn(
-            o -> !List.of("Namespace", "ClusterRole", "ClusterRoleBinding").contains(o.getKind()))
+        .filteredOn(o -> !CLUSTER_SCOPED.contains(o.getKind()))
+        .filteredOn(o -> !o.getMetadata().getName().equals("pullpolicy-events"))
         .allSatisfy(
             o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(DeployFolder.NAMESPACE));
   }
 
   @Test
-  void kustomizationListsEveryManifestAndIsNotAppliedByKubectlApplyF() throws IOException {
-    // kubectl apply -f deploy/ reads every *.yaml/*.yml/*.json: a kustomization.yaml there
-    // would be sent to the server as an object and fail the one-step install.
-    try (Stream<Path> files = Files.list(DEPLOY.dir())) {
-      assertThat(files.map(f -> f.getFileName().toString()))
-          .contains("Kustomization")
-          .doesNotContain("kustomization.yaml", "kustomization.yml");
-    }
-    assertThat(DEPLOY.kustomization().get("resources"))
-        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
-        .containsExactlyElementsOf(
-            DEPLOY.manifestFiles().stream().map(f -> f.getFileName().toString()).toList());
-  }
-
-  @Test
-  void rbacHasNoWildcardsAndLeasesOnlyInTheOperatorsNamespace() {
+  void eventsAreGrantedOnlyInTheNamespaceWhereTheOperatorRecordsThem() {
     ClusterRole clusterRole =
         DEPLOY.object("ClusterRole", DeployFolder.SERVICE_ACCOUNT, ClusterRole.class);
-    Role role = DEPLOY.object("Role", "pullpolicy-leader-election", Role.class);
-    for (PolicyRule rule :
-        Stream.concat(clusterRole.getRules().stream(), role.getRules().stream()).toList()) {
-      assertThat(rule.getVerbs()).doesNotContain("*");
-      assertThat(rule.getResources()).doesNotContain("*");
-      assertThat(rule.getApiGroups()).doesNotContain("*");
-    }
-    assertThat(clusterRole.getRules()).noneMatch(r -> r.getResources().contains("leases"));
-    assertThat(role.getRules())
+    assertThat(clusterRole.getRules()).noneMatch(r -> r.getResources().contains("events"));
+    Role events = DEPLOY.object("Role", "pullpolicy-events", Role.class);
+    assertThat(events.getMetadata().getNamespace()).isEqualTo(DeployFolder.EVENT_NAMESPACE);
+    assertThat(events.getRules())
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.getResources()).containsExactly("leases");
-              assertThat(r.getVerbs())
-                  .containsExactlyInAnyOrder("get", "create", "update", "patch");
+              assertThat(r.getApiGroups()).containsExactly("");
+              assertThat(r.getResources()).containsExactly("events");
+              assertThat(r.getVerbs()).containsExactly("create");
             });
+    RoleBinding binding = DEPLOY.object("RoleBinding", "pullpolicy-events", RoleBinding.class);
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo(DeployFolder.EVENT_NAMESPACE);
+    assertThat(binding.getRoleRef().getName()).isEqualTo("pullpolicy-events");
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo(DeployFolder.SERVICE_ACCOUNT);
+              assertThat(s.getNamespace()).isEqualTo(DeployFolder.NAMESPACE);
+            });
+  }
+
+  @Test
+  void admissionPoliciesCheckEverySourceTheSchemaAllowsAndGuardOnlyPolicySpecs() {
+    List<GenericKubernetesResource> policies =
+        DeployFolder.objects(DEPLOY.dir().resolve(DeployFolder.ADMISSION)).stream()
+            .filter(o -> o.getKind().equals("ValidatingAdmissionPolicy"))
+            .toList();
+    assertThat(policies)
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactly("pullpolicy-author-may-read-sources", "pullpolicy-author-may-adopt");
+    for (GenericKubernetesResource p : policies) {
+      assertThat(p.<String>get("spec", "failurePolicy")).isEqualTo("Fail");
+      List<Map<String, Object>> rules = p.get("spec", "matchConstraints", "resourceRules");
+      assertThat(rules)
+          .singleElement()
+          .satisfies(
+              r -> {
+                // not pullcredentialpolicies/status: the operator's status writes are never checked
+                assertThat(r.get("resources")).isEqualTo(List.of("pullcredentialpolicies"));
+                assertThat(r.get("operations")).isEqualTo(List.of("CREATE", "UPDATE"));
+              });
+      List<Map<String, Object>> conditions = p.get("spec", "matchConditions");
+      assertThat(conditions)
+          .anySatisfy(
+              c ->
+                  assertThat(c.get("expression"))
+                      .isEqualTo("request.operation == 'CREATE' || object.spec != oldObject.spec"));
+    }
+    // One validation per source index up to the CRD's maxItems: a source beyond them would go
+    // unchecked, so raising maxItems without adding validations fails here.
+    List<Map<String, Object>> validations = policies.get(0).get("spec", "validations");
+    int maxSources =
+        crd()
+            .getSpec()
+            .getVersions()
+            .get(0)
+            .getSchema()
+            .getOpenAPIV3Schema()
+            .getProperties()
+            .get("spec")
+            .getProperties()
+            .get("sources")
+            .getMaxItems()
+            .intValue();
+    assertThat(validations).hasSize(maxSources);
+    for (int i = 0; i < maxSources; i++) {
+      assertThat((String) validations.get(i).get("expression"))
+          .contains("size(object.spec.sources) <= " + i + " ||")
+          .contains("object.spec.sources[" + i + "].namespace")
+          .contains("object.spec.sources[" + i + "].name")
+          .contains("check('get')");
+    }
+    assertThat(
+            DeployFolder.objects(DEPLOY.dir().resolve(DeployFolder.ADMISSION)).stream()
+                .filter(o -> o.getKind().equals("ValidatingAdmissionPolicyBinding")))
+        .hasSize(2)
+        .allSatisfy(
+            b ->
+                assertThat(b.<List<String>>get("spec", "validationActions"))
+                    .containsExactly("Deny"));
+  }
+
+  private static CustomResourceDefinition crd() {
+    return Serialization.unmarshal(
+        DeployFolder.read(ROOT.resolve("crds/pullcredentialpolicies.yaml")),
+        CustomResourceDefinition.class);
   }
 
   @Test

@@ -171,8 +171,14 @@ class DeployRbacIT {
                       c ->
                           PullPolicyLabels.CONDITION_SOURCE_VALID.equals(c.getType())
                               && "False".equals(c.getStatus()));
-              assertThat(client.v1().events().inAnyNamespace().list().getItems())
-                  .as("a Warning Event about %s", policy)
+              assertThat(
+                      client
+                          .v1()
+                          .events()
+                          .inNamespace(DeployFolder.EVENT_NAMESPACE)
+                          .list()
+                          .getItems())
+                  .as("a Warning Event about %s in %s", policy, DeployFolder.EVENT_NAMESPACE)
                   .anyMatch(
                       e ->
                           policy.equals(e.getInvolvedObject().getName())
@@ -180,6 +186,20 @@ class DeployRbacIT {
             });
     assertOperatorNeverRefused(cluster);
     client.resources(PullCredentialPolicy.class).withName(policy).delete();
+  }
+
+  @Test
+  void mayCreateEventsOnlyWhereItRecordsThem(TestCluster cluster) {
+    // The Event test above proves the grant in "default" suffices; this one that it is the only
+    // one: the ServiceAccount may not create Events in any other namespace.
+    String elsewhere = cluster.newNamespace("rbac-events");
+    for (var ns : List.of(DeployFolder.EVENT_NAMESPACE, elsewhere, DeployFolder.NAMESPACE)) {
+      CommandResult canI =
+          cluster.kubectl("auth", "can-i", "create", "events", "-n", ns, "--as", USER);
+      assertThat(canI.stdout().strip())
+          .as("%s may create Events in %s: %s", USER, ns, canI.describe())
+          .isEqualTo(ns.equals(DeployFolder.EVENT_NAMESPACE) ? "yes" : "no");
+    }
   }
 
   @Test

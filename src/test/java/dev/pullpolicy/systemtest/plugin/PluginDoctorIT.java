@@ -114,6 +114,19 @@ class PluginDoctorIT {
   }
 
   @Test
+  void doctorSaysSoWhenTheNamespaceDoesNotExist(TestCluster cluster) {
+    String typo = cluster.uniqueName("no-such-namespace");
+
+    CommandResult r = cluster.kubectl("pullpolicy", "doctor", "-n", typo);
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+    assertThat(r.stdout()).as(r.describe()).isEmpty();
+    assertThat(r.stderr())
+        .as(r.describe())
+        .isEqualTo("error: namespaces \"" + typo + "\" not found\n");
+  }
+
+  @Test
   void doctorIsHealthyWhenNoPodWaitsOnAPull(TestCluster cluster) {
     String ns = cluster.newNamespace("pp-healthy");
     CommandResult r = cluster.kubectl("pullpolicy", "doctor", "-n", ns);

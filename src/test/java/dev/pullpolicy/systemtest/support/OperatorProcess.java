@@ -120,6 +120,19 @@ public final class OperatorProcess implements AutoCloseable {
     return OperatorHealth.stop(process, timeout);
   }
 
+  /**
+   * SIGKILL, as in a crash or an OOM kill: no shutdown hook runs, nothing is released (the Lease
+   * stays held until it expires). Returns when the process is gone.
+   */
+  public void kill() {
+    try {
+      process.destroyForcibly().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Stops it (SIGTERM, then SIGKILL after 15 s). */
   @Override
   public void close() {

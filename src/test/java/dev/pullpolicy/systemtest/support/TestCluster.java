@@ -193,6 +193,29 @@ public final class TestCluster implements AutoCloseable {
     return auditLog;
   }
 
+  /** True for the local control plane of {@code src/test/cluster/cluster}, which tests may stop. */
+  public boolean isLocal() {
+    return auditLog.isPresent();
+  }
+
+  /**
+   * Kills the local kube-apiserver (SIGKILL), keeps it down for {@code down}, starts it again with
+   * the same arguments and returns when it is ready ({@code cluster restart-apiserver}).
+   */
+  public void restartApiServer(Duration down) {
+    Path state = auditLog.orElseThrow(() -> new IllegalStateException("not the local cluster"));
+    CommandResult r =
+        run(
+            repoRoot,
+            Map.of("PULLPOLICY_CLUSTER_DIR", state.getParent().toString()),
+            "src/test/cluster/cluster",
+            "restart-apiserver",
+            Long.toString(down.toSeconds()));
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("cluster restart-apiserver failed:\n" + r.describe());
+    }
+  }
+
   /** The id of this test run, the value of {@link #TEST_RUN_LABEL}. */
   public String runId() {
     return runId;

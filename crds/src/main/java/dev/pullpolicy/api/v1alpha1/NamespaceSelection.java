@@ -1,6 +1,7 @@
 package dev.pullpolicy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -18,6 +19,7 @@ public class NamespaceSelection {
 
   @JsonPropertyDescription(
       "A label selector on namespaces (matchLabels / matchExpressions). Empty or unset: all.")
+  @SchemaFrom(type = LabelSelectorSchema.class)
   private LabelSelector selector;
 
   @Size(max = 256)

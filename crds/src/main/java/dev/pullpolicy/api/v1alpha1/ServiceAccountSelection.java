@@ -1,6 +1,7 @@
 package dev.pullpolicy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -21,6 +22,7 @@ public class ServiceAccountSelection {
 
   @JsonPropertyDescription(
       "A label selector on ServiceAccounts; a ServiceAccount matching it is selected too.")
+  @SchemaFrom(type = LabelSelectorSchema.class)
   private LabelSelector selector;
 
   public List<String> getNames() {

@@ -20,14 +20,22 @@ public class Target {
       value =
           "self.all(k, !k.startsWith('pullpolicy.dev/') && k != 'app.kubernetes.io/managed-by')",
       message = "labels must not set pullpolicy.dev/* or app.kubernetes.io/managed-by")
-  @JsonPropertyDescription("Extra labels put on every copy.")
-  private Map<String, String> labels = new LinkedHashMap<>();
+  @ValidationRule(value = Validation.CEL_LABEL_KEYS, message = Validation.LABEL_KEYS_MESSAGE)
+  @JsonPropertyDescription(
+      "Extra labels put on every copy: valid label keys and values (the API server refuses a"
+          + " policy whose labels no Secret could carry).")
+  private Map<
+          String, @Size(max = Validation.MAX_LABEL_VALUE) @Pattern(Validation.LABEL_VALUE) String>
+      labels = new LinkedHashMap<>();
 
   @Size(max = 64)
   @ValidationRule(
       value = "self.all(k, !k.startsWith('pullpolicy.dev/'))",
       message = "annotations must not set pullpolicy.dev/*")
-  @JsonPropertyDescription("Extra annotations put on every copy.")
+  @ValidationRule(
+      value = Validation.CEL_ANNOTATION_KEYS,
+      message = Validation.ANNOTATION_KEYS_MESSAGE)
+  @JsonPropertyDescription("Extra annotations put on every copy: valid annotation keys.")
   private Map<String, String> annotations = new LinkedHashMap<>();
 
   public String getSecretName() {

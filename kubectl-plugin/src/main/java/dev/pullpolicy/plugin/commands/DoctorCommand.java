@@ -2,6 +2,7 @@ package dev.pullpolicy.plugin.commands;
 
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.plugin.cli.ExitCode;
+import dev.pullpolicy.plugin.cli.PluginException;
 import dev.pullpolicy.plugin.cluster.ClusterReader;
 import dev.pullpolicy.plugin.cluster.Selection;
 import dev.pullpolicy.plugin.diagnose.Doctor;
@@ -46,6 +47,9 @@ public class DoctorCommand extends ClusterCommand {
   @Override
   int execute(ClusterReader reader) {
     String ns = allNamespaces ? null : namespace != null ? namespace : cluster.defaultNamespace();
+    if (ns != null) {
+      requireNamespace(reader, ns);
+    }
     List<Pod> pods = reader.pods(ns);
     List<String> notes = new ArrayList<>();
     Optional<List<PullCredentialPolicy>> allowedPolicies = reader.policiesIfAllowed();
@@ -116,6 +120,22 @@ public class DoctorCommand extends ClusterCommand {
             output.noHeaders(),
             output.style()));
     return findings.isEmpty() && lacking.isEmpty() ? ExitCode.OK : ExitCode.UNHEALTHY;
+  }
+
+  /**
+   * A namespace that does not exist has no Pods either: without this, a typo would read as "no
+   * problem found". Who may not read namespaces is given the benefit of the doubt.
+   */
+  private static void requireNamespace(ClusterReader reader, String ns) {
+    try {
+      if (reader.client().namespaces().withName(ns).get() == null) {
+        throw new PluginException("namespaces \"" + ns + "\" not found");
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+    }
   }
 
   private static List<Namespace> namespaces(ClusterReader reader, String ns, List<Pod> pods) {
