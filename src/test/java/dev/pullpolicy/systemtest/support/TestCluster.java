@@ -43,6 +43,7 @@ public final class TestCluster implements AutoCloseable {
   private final Path kubeconfig;
   private final Path binDir;
   private final Optional<Path> auditLog;
+  private final Optional<Path> localStateDir;
   private final KubernetesClient client;
   private final String runId;
   private final Path workDir;
@@ -53,10 +54,16 @@ public final class TestCluster implements AutoCloseable {
   private volatile boolean closed;
 
   private TestCluster(
-      Path repoRoot, Path kubeconfig, Path binDir, Optional<Path> auditLog, Runnable stop) {
+      Path repoRoot,
+      Path kubeconfig,
+      Path binDir,
+      Optional<Path> localStateDir,
+      Optional<Path> auditLog,
+      Runnable stop) {
     this.repoRoot = repoRoot;
     this.kubeconfig = kubeconfig;
     this.binDir = binDir;
+    this.localStateDir = localStateDir;
     this.auditLog = auditLog;
     this.stop = stop;
     this.runId = randomSuffix(8);
@@ -74,7 +81,9 @@ public final class TestCluster implements AutoCloseable {
     String external = System.getenv("PULLPOLICY_TEST_KUBECONFIG");
     if (external != null && !external.isBlank()) {
       log("using the cluster of PULLPOLICY_TEST_KUBECONFIG=" + external);
-      cluster = new TestCluster(root, Path.of(external), bin, Optional.empty(), () -> {});
+      cluster =
+          new TestCluster(
+              root, Path.of(external), bin, Optional.empty(), Optional.empty(), () -> {});
     } else if (Boolean.parseBoolean(System.getenv("PULLPOLICY_TEST_K3S"))) {
       cluster = K3sCluster.start(root, bin);
     } else {
@@ -110,7 +119,7 @@ public final class TestCluster implements AutoCloseable {
 
   static TestCluster create(
       Path root, Path kubeconfig, Path bin, Optional<Path> auditLog, Runnable stop) {
-    return new TestCluster(root, kubeconfig, bin, auditLog, stop);
+    return new TestCluster(root, kubeconfig, bin, Optional.empty(), auditLog, stop);
   }
 
   private static TestCluster startLocal(Path root, Path bin) {
@@ -132,7 +141,12 @@ public final class TestCluster implements AutoCloseable {
               run(root, env, "src/test/cluster/cluster", "down");
             };
     return new TestCluster(
-        root, Path.of(up.lastLine()), bin, Optional.of(state.resolve("audit.log")), stop);
+        root,
+        Path.of(up.lastLine()),
+        bin,
+        Optional.of(state),
+        Optional.of(state.resolve("audit.log")),
+        stop);
   }
 
   private void installCrd() {
@@ -183,7 +197,10 @@ public final class TestCluster implements AutoCloseable {
     return binDir.resolve("kubectl");
   }
 
-  /** The folder with etcd, kube-apiserver, kube-controller-manager and kubectl. */
+  /**
+   * The folder with etcd, kube-apiserver, kube-controller-manager, kubectl, kubelet,
+   * kube-scheduler.
+   */
   public Path binDir() {
     return binDir;
   }
@@ -191,6 +208,14 @@ public final class TestCluster implements AutoCloseable {
   /** The API server's audit log (JSON lines, metadata level); only for the local control plane. */
   public Optional<Path> auditLog() {
     return auditLog;
+  }
+
+  /**
+   * The state folder of the local control plane ({@code PULLPOLICY_CLUSTER_DIR}); empty for a
+   * cluster of {@code PULLPOLICY_TEST_KUBECONFIG} or k3s.
+   */
+  public Optional<Path> localStateDir() {
+    return localStateDir;
   }
 
   /** The id of this test run, the value of {@link #TEST_RUN_LABEL}. */
@@ -211,6 +236,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** Creates a uniquely named namespace with extra labels and returns its name. */
   public String newNamespace(String prefix, Map<String, String> labels) {
+    return newNamespace(prefix, labels, Map.of());
+  }
+
+  /** Creates a uniquely named namespace with extra labels and annotations; returns its name. */
+  public String newNamespace(
+      String prefix, Map<String, String> labels, Map<String, String> annotations) {
     String name = uniqueName(prefix);
     Map<String, String> all = new LinkedHashMap<>(labels);
     all.put(TEST_RUN_LABEL, runId);
@@ -221,6 +252,7 @@ public final class TestCluster implements AutoCloseable {
                 .withNewMetadata()
                 .withName(name)
                 .withLabels(all)
+                .withAnnotations(annotations.isEmpty() ? null : annotations)
                 .endMetadata()
                 .build())
         .create();
