@@ -1,4 +1,4 @@
-# Port helpers shared by cluster and node (sourced; they call die on failure).
+# Helpers shared by cluster and node (sourced; they call die on failure).
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -15,4 +15,12 @@ pick_port() {
     if port_free "$p"; then echo "$p"; return 0; fi
   done
   die "no free port found"
+}
+
+# True while process PID runs. A zombie counts as gone: the daemons outlive the shell that
+# started them, and this machine's init may reap orphans late, so kill -0 would wait for nothing.
+running_pid() {
+  local st
+  st="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n "$st" && "${st:0:1}" != Z ]]
 }
