@@ -24,3 +24,13 @@ running_pid() {
   st="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null)" || return 1
   [[ -n "$st" && "${st:0:1}" != Z ]]
 }
+
+# await_reaped PID...: waits (up to 5 s in all) until stopped processes have left the process
+# table too, so that whoever called down finds none of them, not even as a zombie.
+await_reaped() {
+  local pid deadline=$((SECONDS + 5))
+  for pid in "$@"; do
+    while [[ -e "/proc/$pid" ]] && ((SECONDS < deadline)); do sleep 0.1; done
+  done
+  return 0
+}

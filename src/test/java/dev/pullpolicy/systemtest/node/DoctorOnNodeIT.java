@@ -1,9 +1,10 @@
 package dev.pullpolicy.systemtest.node;
 
+import static dev.pullpolicy.systemtest.node.NodeFixtures.awaitDefaultServiceAccount;
 import static dev.pullpolicy.systemtest.node.NodeFixtures.record;
+import static dev.pullpolicy.systemtest.node.NodeFixtures.usePullSecret;
 import static dev.pullpolicy.systemtest.support.Workloads.awaitPod;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +14,8 @@ import dev.pullpolicy.systemtest.support.SystemTest;
 import dev.pullpolicy.systemtest.support.TestCluster;
 import dev.pullpolicy.systemtest.support.TestNode;
 import dev.pullpolicy.systemtest.support.Workloads;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.List;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class DoctorOnNodeIT {
   void aWrongPasswordIsDiagnosedAsAMatchingCredentialTheRegistryRejects(
       TestCluster cluster, KubernetesClient client, TestNode node) throws Exception {
     String ns = cluster.newNamespace("doctor-401");
-    pullSecret(client, ns, "registry", node.dockerConfigJson(node.username(), WRONG_PASSWORD));
+    usePullSecret(client, ns, "registry", node.dockerConfigJson(node.username(), WRONG_PASSWORD));
     Pod pod = failedPull(client, ns, node.helloImage(), "wrong password");
     assertThat(message(pod)).endsWith("/v2/pullpolicy/hello/manifests/1: 401 Unauthorized");
 
@@ -55,7 +54,7 @@ class DoctorOnNodeIT {
   void aTagThatDoesNotExistIsDiagnosedAsAMatchingCredential(
       TestCluster cluster, KubernetesClient client, TestNode node) throws Exception {
     String ns = cluster.newNamespace("doctor-tag");
-    pullSecret(client, ns, "registry", node.dockerConfigJson());
+    usePullSecret(client, ns, "registry", node.dockerConfigJson());
     String image = node.image("hello:no-such-tag");
     Pod pod = failedPull(client, ns, image, "tag that does not exist");
     assertThat(message(pod))
@@ -69,7 +68,7 @@ class DoctorOnNodeIT {
   void aCredentialForAnotherRegistryIsDiagnosedAsNoMatchingCredential(
       TestCluster cluster, KubernetesClient client, TestNode node) throws Exception {
     String ns = cluster.newNamespace("doctor-other");
-    pullSecret(
+    usePullSecret(
         client,
         ns,
         "registry",
@@ -92,7 +91,7 @@ class DoctorOnNodeIT {
       TestCluster cluster, KubernetesClient client, TestNode node) throws Exception {
     String ns = cluster.newNamespace("doctor-unparsable");
     // Valid JSON (the API server checks that much) whose "auth" is not base64.
-    pullSecret(
+    usePullSecret(
         client, ns, "registry", "{\"auths\":{\"" + node.registry() + "\":{\"auth\":\"%%%\"}}}");
     Pod pod = unparsableSecretPod(client, ns, node.helloImage());
 
@@ -104,7 +103,7 @@ class DoctorOnNodeIT {
   void theKubeletFailsAPodWithAnUnparsablePullSecretWithTheRawKeyringError(
       TestCluster cluster, KubernetesClient client, TestNode node) {
     String ns = cluster.newNamespace("doctor-raw");
-    pullSecret(
+    usePullSecret(
         client, ns, "registry", "{\"auths\":{\"" + node.registry() + "\":{\"auth\":\"%%%\"}}}");
     Pod pod = unparsableSecretPod(client, ns, node.helloImage());
     String error = "illegal base64 data at input byte 0";
@@ -141,27 +140,6 @@ class DoctorOnNodeIT {
 
   private static String message(Pod pod) {
     return Workloads.waiting(pod).orElseThrow().getMessage();
-  }
-
-  /** A dockerconfigjson Secret listed by the namespace's default ServiceAccount. */
-  private static void pullSecret(KubernetesClient client, String ns, String name, String json) {
-    awaitDefaultServiceAccount(client, ns);
-    Workloads.dockerConfigSecret(client, ns, name, json);
-    client
-        .serviceAccounts()
-        .inNamespace(ns)
-        .withName("default")
-        .edit(
-            sa -> {
-              sa.setImagePullSecrets(List.of(new LocalObjectReference(name)));
-              return sa;
-            });
-  }
-
-  private static void awaitDefaultServiceAccount(KubernetesClient client, String ns) {
-    await()
-        .atMost(NodeFixtures.TIMEOUT)
-        .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
   }
 
   /** Runs doctor for the namespace (JSON) and returns the cause it gives for the Pod. */

@@ -76,6 +76,27 @@ final class NodeFixtures {
             s -> s != null && names(s.getImagePullSecrets()).equals(secrets));
   }
 
+  /** A dockerconfigjson Secret, made the only pull secret of the namespace's default SA. */
+  static void usePullSecret(KubernetesClient client, String ns, String name, String json) {
+    awaitDefaultServiceAccount(client, ns);
+    Workloads.dockerConfigSecret(client, ns, name, json);
+    client
+        .serviceAccounts()
+        .inNamespace(ns)
+        .withName("default")
+        .edit(
+            sa -> {
+              sa.setImagePullSecrets(List.of(new LocalObjectReference(name)));
+              return sa;
+            });
+  }
+
+  static void awaitDefaultServiceAccount(KubernetesClient client, String ns) {
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+  }
+
   static List<String> names(List<LocalObjectReference> refs) {
     return refs == null ? List.of() : refs.stream().map(LocalObjectReference::getName).toList();
   }

@@ -215,6 +215,17 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code src/test/cluster/node} with these arguments for this node's state folder (e.g.
+   * {@code status}, {@code down}, {@code up}); for tests of the script itself.
+   */
+  public CommandResult script(String... args) {
+    String[] command = new String[args.length + 1];
+    command[0] = script();
+    System.arraycopy(args, 0, command, 1, args.length);
+    return TestCluster.run(cluster.repoRoot(), scriptEnv, UP_TIMEOUT, command);
+  }
+
   /** Stops the node unless it ran before this test run started. */
   @Override
   public void close() {
