@@ -52,6 +52,7 @@ public final class TestCluster implements AutoCloseable {
   private final Runnable stop;
   private final Thread shutdownHook;
   private volatile boolean closed;
+  private boolean nodeCluster;
 
   private TestCluster(
       Path repoRoot,
@@ -73,6 +74,31 @@ public final class TestCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /**
+   * The state folder of the local control plane that the real node joins: beside the shared one,
+   * {@code <PULLPOLICY_CLUSTER_DIR or target/test-cluster>-node}.
+   */
+  static Path nodeClusterDir(Path root) {
+    Path shared = localClusterDir(root);
+    return shared.resolveSibling(shared.getFileName() + "-node");
+  }
+
+  private static Path localClusterDir(Path root) {
+    String dirEnv = System.getenv("PULLPOLICY_CLUSTER_DIR");
+    return dirEnv != null && !dirEnv.isBlank()
+        ? Path.of(dirEnv).toAbsolutePath()
+        : root.resolve("target/test-cluster");
+  }
+
+  /** Starts the local control plane of {@link #nodeClusterDir} and installs the CRD. */
+  static TestCluster startForNode() {
+    Path root = findRepoRoot();
+    Path bin = buildBinaries(root);
+    TestCluster cluster = startLocal(root, bin, nodeClusterDir(root), true);
+    cluster.installCrd();
+    return cluster;
+  }
+
   /** Starts (or connects to) the cluster this run uses and installs the CRD. */
   static TestCluster start() {
     Path root = findRepoRoot();
@@ -87,7 +113,7 @@ public final class TestCluster implements AutoCloseable {
     } else if (Boolean.parseBoolean(System.getenv("PULLPOLICY_TEST_K3S"))) {
       cluster = K3sCluster.start(root, bin);
     } else {
-      cluster = startLocal(root, bin);
+      cluster = startLocal(root, bin, localClusterDir(root), false);
     }
     cluster.installCrd();
     return cluster;
@@ -122,10 +148,7 @@ public final class TestCluster implements AutoCloseable {
     return new TestCluster(root, kubeconfig, bin, Optional.empty(), auditLog, stop);
   }
 
-  private static TestCluster startLocal(Path root, Path bin) {
-    String dirEnv = System.getenv("PULLPOLICY_CLUSTER_DIR");
-    Path state =
-        dirEnv != null && !dirEnv.isBlank() ? Path.of(dirEnv) : root.resolve("target/test-cluster");
+  private static TestCluster startLocal(Path root, Path bin, Path state, boolean forNode) {
     Map<String, String> env = Map.of("PULLPOLICY_CLUSTER_DIR", state.toString());
     boolean wasRunning = run(root, env, "src/test/cluster/cluster", "status").exitCode() == 0;
     log((wasRunning ? "reusing" : "starting") + " the local control plane in " + state);
@@ -140,13 +163,16 @@ public final class TestCluster implements AutoCloseable {
               log("stopping the local control plane");
               run(root, env, "src/test/cluster/cluster", "down");
             };
-    return new TestCluster(
-        root,
-        Path.of(up.lastLine()),
-        bin,
-        Optional.of(state),
-        Optional.of(state.resolve("audit.log")),
-        stop);
+    TestCluster cluster =
+        new TestCluster(
+            root,
+            Path.of(up.lastLine()),
+            bin,
+            Optional.of(state),
+            Optional.of(state.resolve("audit.log")),
+            stop);
+    cluster.nodeCluster = forNode;
+    return cluster;
   }
 
   private void installCrd() {
@@ -216,6 +242,11 @@ public final class TestCluster implements AutoCloseable {
    */
   public Optional<Path> localStateDir() {
     return localStateDir;
+  }
+
+  /** True for the control plane that the real node joins (the tests marked {@link NeedsNode}). */
+  public boolean isNodeCluster() {
+    return nodeCluster;
   }
 
   /** The id of this test run, the value of {@link #TEST_RUN_LABEL}. */

@@ -49,14 +49,21 @@ public final class TestNode implements AutoCloseable {
     this.stopAtEnd = stopAtEnd;
   }
 
-  /** Why this machine cannot run a node, in one line; empty when it can. */
-  static Optional<String> unavailable(TestCluster cluster) {
-    if (cluster.localStateDir().isEmpty()) {
+  /** Why this machine (or this run) cannot have a node, in one line; empty when it can. */
+  static Optional<String> unavailable(Path repoRoot) {
+    String external = System.getenv("PULLPOLICY_TEST_KUBECONFIG");
+    if ((external != null && !external.isBlank())
+        || Boolean.parseBoolean(System.getenv("PULLPOLICY_TEST_K3S"))) {
       return Optional.of(
           "the node joins only the local control plane, not a cluster of"
               + " PULLPOLICY_TEST_KUBECONFIG or k3s");
     }
-    CommandResult check = TestCluster.run(cluster.repoRoot(), env(cluster), script(), "check");
+    CommandResult check =
+        TestCluster.run(
+            repoRoot,
+            Map.of("PULLPOLICY_CLUSTER_DIR", TestCluster.nodeClusterDir(repoRoot).toString()),
+            script(),
+            "check");
     if (check.exitCode() == 0) {
       return Optional.empty();
     }
