@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
 public final class OperatorProcess implements AutoCloseable {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-  private static OperatorProcess shared;
+  private static final Map<TestCluster, OperatorProcess> SHARED = new HashMap<>();
 
   private final String name;
   private final Process process;
@@ -32,10 +33,15 @@ public final class OperatorProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** One operator for the whole test run, started on first use and stopped when the run ends. */
+  /**
+   * One operator per cluster for the whole test run, started on first use and stopped when the run
+   * ends.
+   */
   public static synchronized OperatorProcess shared(TestCluster cluster) {
+    OperatorProcess shared = SHARED.get(cluster);
     if (shared == null || !shared.isAlive()) {
-      shared = start(cluster, "shared", Map.of());
+      shared = start(cluster, cluster.isNodeCluster() ? "shared-node" : "shared", Map.of());
+      SHARED.put(cluster, shared);
     }
     return shared;
   }

@@ -43,6 +43,7 @@ public final class TestCluster implements AutoCloseable {
   private final Path kubeconfig;
   private final Path binDir;
   private final Optional<Path> auditLog;
+  private final Optional<Path> localStateDir;
   private final KubernetesClient client;
   private final String runId;
   private final Path workDir;
@@ -51,12 +52,19 @@ public final class TestCluster implements AutoCloseable {
   private final Runnable stop;
   private final Thread shutdownHook;
   private volatile boolean closed;
+  private boolean nodeCluster;
 
   private TestCluster(
-      Path repoRoot, Path kubeconfig, Path binDir, Optional<Path> auditLog, Runnable stop) {
+      Path repoRoot,
+      Path kubeconfig,
+      Path binDir,
+      Optional<Path> localStateDir,
+      Optional<Path> auditLog,
+      Runnable stop) {
     this.repoRoot = repoRoot;
     this.kubeconfig = kubeconfig;
     this.binDir = binDir;
+    this.localStateDir = localStateDir;
     this.auditLog = auditLog;
     this.stop = stop;
     this.runId = randomSuffix(8);
@@ -64,6 +72,31 @@ public final class TestCluster implements AutoCloseable {
     this.client = newClient(kubeconfig);
     this.shutdownHook = new Thread(this::close, "test-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * The state folder of the local control plane that the real node joins: beside the shared one,
+   * {@code <PULLPOLICY_CLUSTER_DIR or target/test-cluster>-node}.
+   */
+  static Path nodeClusterDir(Path root) {
+    Path shared = localClusterDir(root);
+    return shared.resolveSibling(shared.getFileName() + "-node");
+  }
+
+  private static Path localClusterDir(Path root) {
+    String dirEnv = System.getenv("PULLPOLICY_CLUSTER_DIR");
+    return dirEnv != null && !dirEnv.isBlank()
+        ? Path.of(dirEnv).toAbsolutePath()
+        : root.resolve("target/test-cluster");
+  }
+
+  /** Starts the local control plane of {@link #nodeClusterDir} and installs the CRD. */
+  static TestCluster startForNode() {
+    Path root = findRepoRoot();
+    Path bin = buildBinaries(root);
+    TestCluster cluster = startLocal(root, bin, nodeClusterDir(root), true);
+    cluster.installCrd();
+    return cluster;
   }
 
   /** Starts (or connects to) the cluster this run uses and installs the CRD. */
@@ -74,11 +107,13 @@ public final class TestCluster implements AutoCloseable {
     String external = System.getenv("PULLPOLICY_TEST_KUBECONFIG");
     if (external != null && !external.isBlank()) {
       log("using the cluster of PULLPOLICY_TEST_KUBECONFIG=" + external);
-      cluster = new TestCluster(root, Path.of(external), bin, Optional.empty(), () -> {});
+      cluster =
+          new TestCluster(
+              root, Path.of(external), bin, Optional.empty(), Optional.empty(), () -> {});
     } else if (Boolean.parseBoolean(System.getenv("PULLPOLICY_TEST_K3S"))) {
       cluster = K3sCluster.start(root, bin);
     } else {
-      cluster = startLocal(root, bin);
+      cluster = startLocal(root, bin, localClusterDir(root), false);
     }
     cluster.installCrd();
     return cluster;
@@ -110,13 +145,10 @@ public final class TestCluster implements AutoCloseable {
 
   static TestCluster create(
       Path root, Path kubeconfig, Path bin, Optional<Path> auditLog, Runnable stop) {
-    return new TestCluster(root, kubeconfig, bin, auditLog, stop);
+    return new TestCluster(root, kubeconfig, bin, Optional.empty(), auditLog, stop);
   }
 
-  private static TestCluster startLocal(Path root, Path bin) {
-    String dirEnv = System.getenv("PULLPOLICY_CLUSTER_DIR");
-    Path state =
-        dirEnv != null && !dirEnv.isBlank() ? Path.of(dirEnv) : root.resolve("target/test-cluster");
+  private static TestCluster startLocal(Path root, Path bin, Path state, boolean forNode) {
     Map<String, String> env = Map.of("PULLPOLICY_CLUSTER_DIR", state.toString());
     boolean wasRunning = run(root, env, "src/test/cluster/cluster", "status").exitCode() == 0;
     log((wasRunning ? "reusing" : "starting") + " the local control plane in " + state);
@@ -131,8 +163,16 @@ public final class TestCluster implements AutoCloseable {
               log("stopping the local control plane");
               run(root, env, "src/test/cluster/cluster", "down");
             };
-    return new TestCluster(
-        root, Path.of(up.lastLine()), bin, Optional.of(state.resolve("audit.log")), stop);
+    TestCluster cluster =
+        new TestCluster(
+            root,
+            Path.of(up.lastLine()),
+            bin,
+            Optional.of(state),
+            Optional.of(state.resolve("audit.log")),
+            stop);
+    cluster.nodeCluster = forNode;
+    return cluster;
   }
 
   private void installCrd() {
@@ -183,7 +223,10 @@ public final class TestCluster implements AutoCloseable {
     return binDir.resolve("kubectl");
   }
 
-  /** The folder with etcd, kube-apiserver, kube-controller-manager and kubectl. */
+  /**
+   * The folder with etcd, kube-apiserver, kube-controller-manager, kubectl, kubelet,
+   * kube-scheduler.
+   */
   public Path binDir() {
     return binDir;
   }
@@ -195,7 +238,7 @@ public final class TestCluster implements AutoCloseable {
 
   /** True for the local control plane of {@code src/test/cluster/cluster}, which tests may stop. */
   public boolean isLocal() {
-    return auditLog.isPresent();
+    return localStateDir.isPresent();
   }
 
   /**
@@ -203,17 +246,31 @@ public final class TestCluster implements AutoCloseable {
    * the same arguments and returns when it is ready ({@code cluster restart-apiserver}).
    */
   public void restartApiServer(Duration down) {
-    Path state = auditLog.orElseThrow(() -> new IllegalStateException("not the local cluster"));
+    Path state =
+        localStateDir.orElseThrow(() -> new IllegalStateException("not the local cluster"));
     CommandResult r =
         run(
             repoRoot,
-            Map.of("PULLPOLICY_CLUSTER_DIR", state.getParent().toString()),
+            Map.of("PULLPOLICY_CLUSTER_DIR", state.toString()),
             "src/test/cluster/cluster",
             "restart-apiserver",
             Long.toString(down.toSeconds()));
     if (r.exitCode() != 0) {
       throw new IllegalStateException("cluster restart-apiserver failed:\n" + r.describe());
     }
+  }
+
+  /**
+   * The state folder of the local control plane ({@code PULLPOLICY_CLUSTER_DIR}); empty for a
+   * cluster of {@code PULLPOLICY_TEST_KUBECONFIG} or k3s.
+   */
+  public Optional<Path> localStateDir() {
+    return localStateDir;
+  }
+
+  /** True for the control plane that the real node joins (the tests marked {@link NeedsNode}). */
+  public boolean isNodeCluster() {
+    return nodeCluster;
   }
 
   /** The id of this test run, the value of {@link #TEST_RUN_LABEL}. */
@@ -234,6 +291,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** Creates a uniquely named namespace with extra labels and returns its name. */
   public String newNamespace(String prefix, Map<String, String> labels) {
+    return newNamespace(prefix, labels, Map.of());
+  }
+
+  /** Creates a uniquely named namespace with extra labels and annotations; returns its name. */
+  public String newNamespace(
+      String prefix, Map<String, String> labels, Map<String, String> annotations) {
     String name = uniqueName(prefix);
     Map<String, String> all = new LinkedHashMap<>(labels);
     all.put(TEST_RUN_LABEL, runId);
@@ -244,6 +307,7 @@ public final class TestCluster implements AutoCloseable {
                 .withNewMetadata()
                 .withName(name)
                 .withLabels(all)
+                .withAnnotations(annotations.isEmpty() ? null : annotations)
                 .endMetadata()
                 .build())
         .create();
