@@ -78,7 +78,7 @@ class DoctorOnNodeIT {
 
     assertThat(doctor(cluster, ns, pod)).isEqualTo("NoMatchingCredential");
     assertThat(cluster.kubectl("pullpolicy", "doctor", "-n", ns).stdout())
-        .contains("the Pod's Secrets cover registry.other.example");
+        .contains("they cover registry.other.example");
   }
 
   @Test
