@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,9 @@ public final class Ownership {
   private final String target;
   private final OnConflict onConflict;
   private final List<SecretReference> ownSources;
-  private final Set<SecretReference> allSources;
+
+  /** Every policy's sources: namespace to names (looked up without allocating). */
+  private final Map<String, Set<String>> allSources = new HashMap<>();
 
   private Ownership(PullCredentialPolicy policy, Collection<SecretReference> allSources) {
     this.policy = policy.getMetadata().getName();
@@ -46,8 +49,13 @@ public final class Ownership {
         policy.getSpec() == null || policy.getSpec().getSources() == null
             ? List.of()
             : policy.getSpec().getSources();
-    this.allSources = new HashSet<>(allSources);
-    this.allSources.addAll(ownSources);
+    for (Collection<SecretReference> refs : List.of(allSources, ownSources)) {
+      for (SecretReference r : refs) {
+        if (r != null && r.getNamespace() != null && r.getName() != null) {
+          this.allSources.computeIfAbsent(r.getNamespace(), k -> new HashSet<>()).add(r.getName());
+        }
+      }
+    }
   }
 
   /**
@@ -117,7 +125,8 @@ public final class Ownership {
 
   /** True when {@code namespace/name} is a source of any policy. */
   public boolean isSource(String namespace, String name) {
-    return allSources.contains(new SecretReference(namespace, name));
+    Set<String> names = allSources.get(namespace);
+    return names != null && names.contains(name);
   }
 
   /**
@@ -145,7 +154,6 @@ public final class Ownership {
    * @param existing the metadata of the Secret with the target name there, or null when none
    */
   public WriteDecision decide(String namespace, ObjectMeta existing) {
-    String where = "Secret " + namespace + "/" + target;
     return switch (classify(namespace, target, existing)) {
       case ABSENT -> WriteDecision.of(Action.CREATE);
       case OURS -> WriteDecision.of(Action.UPDATE);
@@ -156,19 +164,19 @@ public final class Ownership {
         yield WriteDecision.conflict(
             FailureReason.SourceSecret,
             isOwnSource(namespace, target)
-                ? where + " is one of several sources; it cannot hold the merged copy"
-                : where + " is a policy's source; it is never overwritten");
+                ? where(namespace) + " is one of several sources; it cannot hold the merged copy"
+                : where(namespace) + " is a policy's source; it is never overwritten");
       }
       case OTHER_POLICY ->
           WriteDecision.conflict(
               FailureReason.OwnedByOtherPolicy,
-              where + " is managed by policy " + managingPolicy(existing));
+              where(namespace) + " is managed by policy " + managingPolicy(existing));
       case FOREIGN ->
           onConflict == OnConflict.Adopt
               ? WriteDecision.of(Action.ADOPT)
               : WriteDecision.conflict(
                   FailureReason.Unmanaged,
-                  where + " exists and is not managed by pullpolicy (onConflict: Skip)");
+                  where(namespace) + " exists and is not managed by pullpolicy (onConflict: Skip)");
     };
   }
 
@@ -178,6 +186,10 @@ public final class Ownership {
    */
   public boolean mayDelete(String namespace, String name, ObjectMeta existing) {
     return classify(namespace, name, existing) == SecretClass.OURS;
+  }
+
+  private String where(String namespace) {
+    return "Secret " + namespace + "/" + target;
   }
 
   private boolean isOwnSource(String namespace, String name) {

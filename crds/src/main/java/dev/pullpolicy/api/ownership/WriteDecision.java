@@ -34,8 +34,21 @@ public record WriteDecision(Action action, FailureReason reason, String message)
     return action == Action.CREATE || action == Action.UPDATE || action == Action.ADOPT;
   }
 
+  private static final WriteDecision CREATE = new WriteDecision(Action.CREATE, null, null);
+  private static final WriteDecision UPDATE = new WriteDecision(Action.UPDATE, null, null);
+  private static final WriteDecision ADOPT = new WriteDecision(Action.ADOPT, null, null);
+  private static final WriteDecision SERVED_BY_SOURCE =
+      new WriteDecision(Action.SERVED_BY_SOURCE, null, null);
+
+  /** The decision without a reason (one shared instance each: planning asks once a namespace). */
   static WriteDecision of(Action action) {
-    return new WriteDecision(action, null, null);
+    return switch (action) {
+      case CREATE -> CREATE;
+      case UPDATE -> UPDATE;
+      case ADOPT -> ADOPT;
+      case SERVED_BY_SOURCE -> SERVED_BY_SOURCE;
+      case CONFLICT -> throw new IllegalArgumentException("a conflict has a reason");
+    };
   }
 
   static WriteDecision conflict(FailureReason reason, String message) {

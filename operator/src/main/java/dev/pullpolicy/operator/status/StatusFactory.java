@@ -1,12 +1,13 @@
 package dev.pullpolicy.operator.status;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.conditions.ReadyReason;
+import dev.pullpolicy.api.conditions.SourceValidReason;
 import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.NamespaceCounts;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
-import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.ServiceAccountCounts;
 import dev.pullpolicy.operator.apply.Outcome;
-import dev.pullpolicy.operator.apply.Outcome.Result;
 import dev.pullpolicy.operator.dockerconfig.MergedConfig;
 import dev.pullpolicy.operator.dockerconfig.SourceProblem;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -25,14 +26,6 @@ import java.util.Objects;
  * change stay equal, so that an unchanged status is never written.
  */
 public final class StatusFactory {
-  /** Condition reasons. */
-  public static final String SOURCES_VALID = "SourcesValid";
-
-  public static final String ALL_SYNCED = "AllSynced";
-  public static final String NOT_ALL_SYNCED = "NotAllSynced";
-  public static final String SOURCE_INVALID = "SourceInvalid";
-  public static final String NO_NAMESPACES = "NoNamespacesSelected";
-
   private final Clock clock;
 
   public StatusFactory(Clock clock) {
@@ -52,6 +45,7 @@ public final class StatusFactory {
     PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
     s.setObservedGeneration(generation);
     s.setRegistries(config.registries());
+    s.setSourceHash(config.hash());
 
     int selected = 0, synced = 0, failed = 0, conflicts = 0, saSelected = 0, saPatched = 0;
     boolean wrote = false;
@@ -68,12 +62,12 @@ public final class StatusFactory {
         case CONFLICT -> {
           selected++;
           conflicts++;
-          failures.add(new Failure(o.namespace(), o.reason(), o.message()));
+          failures.add(new Failure(o.namespace(), o.reason().name(), o.message()));
         }
         case FAILED -> {
           selected++;
           failed++;
-          failures.add(new Failure(o.namespace(), o.reason(), o.message()));
+          failures.add(new Failure(o.namespace(), o.reason().name(), o.message()));
         }
         case NONE -> {}
       }
@@ -95,9 +89,9 @@ public final class StatusFactory {
     Condition sourceValid =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_SOURCE_VALID,
+            ConditionType.SourceValid,
             "True",
-            SOURCES_VALID,
+            SourceValidReason.SourcesValid.name(),
             validMessage,
             generation);
     boolean allSynced = synced == selected && saPatched == saSelected;
@@ -116,9 +110,12 @@ public final class StatusFactory {
     Condition ready =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_READY,
+            ConditionType.Ready,
             allSynced ? "True" : "False",
-            allSynced ? (selected == 0 ? NO_NAMESPACES : ALL_SYNCED) : NOT_ALL_SYNCED,
+            (allSynced
+                    ? (selected == 0 ? ReadyReason.NoNamespacesSelected : ReadyReason.AllSynced)
+                    : ReadyReason.NotAllSynced)
+                .name(),
             readyMessage,
             generation);
     s.setConditions(new ArrayList<>(List.of(ready, sourceValid)));
@@ -139,6 +136,7 @@ public final class StatusFactory {
     PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
     s.setObservedGeneration(generation);
     s.setRegistries(prev.getRegistries());
+    s.setSourceHash(prev.getSourceHash());
     s.setNamespaces(prev.getNamespaces());
     s.setServiceAccounts(prev.getServiceAccounts());
     s.setFailures(prev.getFailures());
@@ -146,19 +144,19 @@ public final class StatusFactory {
     Condition sourceValid =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_SOURCE_VALID,
+            ConditionType.SourceValid,
             "False",
-            problem.reason(),
+            reasonOf(problem).name(),
             problem.getMessage(),
             generation);
     Condition ready =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_READY,
+            ConditionType.Ready,
             "False",
-            SOURCE_INVALID,
+            ReadyReason.SourceInvalid.name(),
             "sources are not usable ("
-                + problem.reason()
+                + reasonOf(problem).name()
                 + "); existing copies are left as they are",
             generation);
     s.setConditions(new ArrayList<>(List.of(ready, sourceValid)));
@@ -171,7 +169,7 @@ public final class StatusFactory {
    */
   Condition condition(
       PullCredentialPolicyStatus prev,
-      String type,
+      ConditionType type,
       String status,
       String reason,
       String message,
@@ -184,7 +182,7 @@ public final class StatusFactory {
             ? old.getLastTransitionTime()
             : now();
     return new ConditionBuilder()
-        .withType(type)
+        .withType(type.name())
         .withStatus(status)
         .withReason(reason)
         .withMessage(message)
@@ -197,13 +195,14 @@ public final class StatusFactory {
     return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
-  /** True when the status describes every selected namespace as synced. */
-  public static boolean isReady(PullCredentialPolicyStatus s) {
-    Condition c = s.condition(PullPolicyLabels.CONDITION_READY);
-    return c != null && "True".equals(c.getStatus());
+  /** The SourceValid reason of a source problem (the parser names it by the enum's name). */
+  public static SourceValidReason reasonOf(SourceProblem problem) {
+    return SourceValidReason.valueOf(problem.reason());
   }
 
-  static boolean anyFailed(List<Outcome> outcomes) {
-    return outcomes.stream().anyMatch(o -> o.result() == Result.FAILED);
+  /** True when the status describes every selected namespace as synced. */
+  public static boolean isReady(PullCredentialPolicyStatus s) {
+    Condition c = s.condition(ConditionType.Ready);
+    return c != null && "True".equals(c.getStatus());
   }
 }

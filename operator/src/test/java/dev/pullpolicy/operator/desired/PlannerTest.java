@@ -2,6 +2,8 @@ package dev.pullpolicy.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
@@ -16,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -53,16 +56,30 @@ class PlannerTest {
   }
 
   static Secret copy(String ns) {
-    return Copies.desired(policy(), ns, CopiesTest.CONFIG);
+    return DesiredCopy.of(policy(), CopiesTest.CONFIG).secret(ns);
+  }
+
+  static List<NamespacePlan> plan(
+      PullCredentialPolicy policy,
+      List<Namespace> namespaces,
+      List<Secret> copies,
+      List<ServiceAccount> sas) {
+    return Planner.plan(
+        policy,
+        CopiesTest.CONFIG,
+        Ownership.of(policy, List.of()),
+        Set.of(),
+        namespaces,
+        copies,
+        sas);
   }
 
   @Test
   void aCopyInSyncIsQuiet() {
     NamespacePlan p =
         only(
-            Planner.plan(
+            plan(
                 policy(),
-                CopiesTest.CONFIG,
                 List.of(ns("a")),
                 List.of(copy("a")),
                 List.of(sa("a", "default", "{\"acme\":\"acme\"}", "acme"))));
@@ -77,10 +94,7 @@ class PlannerTest {
         new SecretBuilder(copy("a")).withData(Map.of(".dockerconfigjson", "e30=")).build();
     assertThat(edited.getMetadata().getAnnotations())
         .containsEntry(PullPolicyLabels.SOURCE_HASH, CopiesTest.CONFIG.hash());
-    NamespacePlan p =
-        only(
-            Planner.plan(
-                policy(), CopiesTest.CONFIG, List.of(ns("a")), List.of(edited), List.of()));
+    NamespacePlan p = only(plan(policy(), List.of(ns("a")), List.of(edited), List.of()));
     assertThat(p.state()).isEqualTo(State.WRITE);
     assertThat(p.existing()).isSameAs(edited);
     assertThat(p.desired().getData()).isEqualTo(copy("a").getData());
@@ -103,9 +117,8 @@ class PlannerTest {
         new SecretBuilder(copy("e")).editMetadata().withOwnerReferences().endMetadata().build();
     Secret extraData = new SecretBuilder(copy("f")).addToData("extra", "e30=").build();
     List<NamespacePlan> plans =
-        Planner.plan(
+        plan(
             policy(),
-            CopiesTest.CONFIG,
             List.of(ns("a"), ns("b"), ns("c"), ns("d"), ns("e"), ns("f")),
             List.of(wrongHash, withStringData, wrongType, lostLabel, lostOwner, extraData),
             List.of());
@@ -121,9 +134,8 @@ class PlannerTest {
     Secret stale =
         new SecretBuilder(copy("keep-1")).editMetadata().withName("old-name").endMetadata().build();
     List<NamespacePlan> plans =
-        Planner.plan(
+        plan(
             policy,
-            CopiesTest.CONFIG,
             List.of(ns("keep-1"), ns("drop-1"), ns("drop-2")),
             List.of(copy("keep-1"), stale, copy("drop-1")),
             List.of(
@@ -169,15 +181,83 @@ class PlannerTest {
             .endMetadata()
             .build();
     List<NamespacePlan> plans =
-        Planner.plan(
+        plan(
             policy(),
-            CopiesTest.CONFIG,
             List.of(ns("a"), ns("src")),
             List.of(others),
             List.of(sa("a", "default", null)));
     assertThat(plans.get(0).state()).isEqualTo(State.CONFLICT);
-    assertThat(plans.get(0).reason()).isEqualTo("OwnedByOtherPolicy");
+    assertThat(plans.get(0).decision().reason()).isEqualTo(FailureReason.OwnedByOtherPolicy);
     assertThat(plans.get(0).addEntry()).isEmpty();
     assertThat(plans.get(1).state()).isEqualTo(State.SYNCED); // the only source serves itself
+  }
+
+  @Test
+  void anotherPolicysSourceAtTheTargetNameIsAConflictBeforeAnyWrite() {
+    PullCredentialPolicy p = policy();
+    List<NamespacePlan> plans =
+        Planner.plan(
+            p,
+            CopiesTest.CONFIG,
+            Ownership.of(p, List.of(new SecretReference("a", "acme"))),
+            Set.of(),
+            List.of(ns("a")),
+            List.of(),
+            List.of(sa("a", "default", null)));
+    NamespacePlan a = only(plans);
+    assertThat(a.state()).isEqualTo(State.CONFLICT);
+    assertThat(a.decision().reason()).isEqualTo(FailureReason.SourceSecret);
+    assertThat(a.quiet()).isTrue();
+  }
+
+  @Test
+  void aCopyThatBecameASourceIsNeverDeleted() {
+    PullCredentialPolicy p = policy();
+    NamespaceSelection none = new NamespaceSelection();
+    none.setInclude(List.of("elsewhere"));
+    p.getSpec().setNamespaces(none);
+    List<NamespacePlan> plans =
+        Planner.plan(
+            p,
+            CopiesTest.CONFIG,
+            Ownership.of(p, List.of(new SecretReference("a", "acme"))),
+            Set.of(),
+            List.of(ns("a")),
+            List.of(copy("a")),
+            List.of());
+    assertThat(plans).isEmpty();
+  }
+
+  @Test
+  void aNamespaceTheLastStatusReportedUnmanagedIsReadBeforeWriting() {
+    PullCredentialPolicy p = policy();
+    NamespacePlan a =
+        only(
+            Planner.plan(
+                p,
+                CopiesTest.CONFIG,
+                Ownership.of(p, List.of()),
+                Set.of("a"),
+                List.of(ns("a")),
+                List.of(),
+                List.of()));
+    assertThat(a.state()).isEqualTo(State.CHECK);
+    assertThat(a.desired().getMetadata().getNamespace()).isEqualTo("a");
+    assertThat(a.existing()).isNull();
+    assertThat(a.quiet()).isFalse();
+  }
+
+  @Test
+  void aTerminatingNamespaceIsLeftAloneEvenWhenItOptsOut() {
+    Namespace dying = ns("a");
+    dying.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+    dying.getMetadata().setAnnotations(Map.of(PullPolicyLabels.IGNORE, "True"));
+    assertThat(
+            plan(
+                policy(),
+                List.of(dying),
+                List.of(copy("a")),
+                List.of(sa("a", "default", "{\"acme\":\"acme\"}", "acme"))))
+        .isEmpty();
   }
 }

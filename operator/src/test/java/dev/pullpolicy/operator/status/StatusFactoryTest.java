@@ -2,17 +2,24 @@ package dev.pullpolicy.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.conditions.ReadyReason;
+import dev.pullpolicy.api.conditions.SourceValidReason;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.operator.apply.Outcome;
 import dev.pullpolicy.operator.apply.Outcome.Result;
 import dev.pullpolicy.operator.dockerconfig.MergedConfig;
 import dev.pullpolicy.operator.dockerconfig.SourceProblem;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class StatusFactoryTest {
@@ -27,7 +34,7 @@ class StatusFactoryTest {
     List<Outcome> outcomes =
         List.of(
             new Outcome("a", Result.SYNCED, null, null, 2, 2, true),
-            new Outcome("b", Result.CONFLICT, "Unmanaged", "m", 0, 0, false),
+            new Outcome("b", Result.CONFLICT, FailureReason.Unmanaged, "m", 0, 0, false),
             new Outcome("c", Result.NONE, null, null, 0, 0, false));
     PullCredentialPolicyStatus s =
         at("2026-01-01T00:00:00Z").synced(null, 3, CONFIG, 1, 1, outcomes);
@@ -63,12 +70,91 @@ class StatusFactoryTest {
     List<Outcome> outcomes = new ArrayList<>();
     for (int i = 30; i > 0; i--) {
       outcomes.add(
-          new Outcome("ns-%02d".formatted(i), Result.FAILED, "Forbidden", "m", 0, 0, false));
+          new Outcome(
+              "ns-%02d".formatted(i), Result.FAILED, FailureReason.Forbidden, "m", 0, 0, false));
     }
     PullCredentialPolicyStatus s =
         at("2026-01-01T00:00:00Z").synced(null, 1, CONFIG, 1, 0, outcomes);
     assertThat(s.getFailures()).hasSize(PullCredentialPolicyStatus.MAX_FAILURES);
     assertThat(s.getFailures().get(0).getNamespace()).isEqualTo("ns-01");
     assertThat(s.getNamespaces().getFailed()).isEqualTo(30);
+  }
+
+  @Test
+  void publishesTheSourceHashAndKeepsItWhileTheSourcesAreUnusable() {
+    PullCredentialPolicyStatus s =
+        at("2026-01-01T00:00:00Z")
+            .synced(
+                null,
+                1,
+                CONFIG,
+                1,
+                0,
+                List.of(new Outcome("a", Result.SYNCED, null, null, 1, 1, true)));
+    assertThat(s.getSourceHash()).isEqualTo("h");
+    PullCredentialPolicyStatus bad =
+        at("2026-01-01T00:01:00Z")
+            .sourceInvalid(s, 2, new SourceProblem(SourceProblem.NOT_FOUND, "gone"));
+    assertThat(bad.getSourceHash()).isEqualTo("h");
+    assertThat(bad.condition(ConditionType.Ready).getReason())
+        .isEqualTo(ReadyReason.SourceInvalid.name());
+    assertThat(bad.condition(ConditionType.SourceValid).getReason())
+        .isEqualTo(SourceValidReason.SourceNotFound.name());
+  }
+
+  @Test
+  void readyReasonsAreTheEnumsValues() {
+    StatusFactory f = at("2026-01-01T00:00:00Z");
+    assertThat(
+            f.synced(null, 1, CONFIG, 1, 0, List.of()).condition(ConditionType.Ready).getReason())
+        .isEqualTo(ReadyReason.NoNamespacesSelected.name());
+    assertThat(
+            f.synced(
+                    null,
+                    1,
+                    CONFIG,
+                    1,
+                    0,
+                    List.of(new Outcome("a", Result.SYNCED, null, null, 2, 2, false)))
+                .condition(ConditionType.Ready)
+                .getReason())
+        .isEqualTo(ReadyReason.AllSynced.name());
+    assertThat(
+            f.synced(
+                    null,
+                    1,
+                    CONFIG,
+                    1,
+                    0,
+                    List.of(new Outcome("a", Result.SYNCED, null, null, 2, 1, false)))
+                .condition(ConditionType.Ready)
+                .getReason())
+        .as("a ServiceAccount without the entry")
+        .isEqualTo(ReadyReason.NotAllSynced.name());
+    assertThat(
+            f.synced(null, 1, CONFIG, 1, 0, List.of())
+                .condition(ConditionType.SourceValid)
+                .getReason())
+        .isEqualTo(SourceValidReason.SourcesValid.name());
+  }
+
+  /** Every reason the source parser can give is a SourceValid reason the plugin knows. */
+  @Test
+  void everySourceProblemIsASourceValidReason() throws IllegalAccessException {
+    List<String> reasons = new ArrayList<>();
+    for (Field f : SourceProblem.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+        reasons.add((String) f.get(null));
+      }
+    }
+    assertThat(reasons).isNotEmpty();
+    for (String r : reasons) {
+      assertThat(StatusFactory.reasonOf(new SourceProblem(r, "m"))).isNotNull();
+    }
+    assertThat(
+            Stream.of(SourceValidReason.values())
+                .filter(v -> v != SourceValidReason.SourcesValid)
+                .map(Enum::name))
+        .containsExactlyInAnyOrderElementsOf(reasons);
   }
 }
