@@ -114,6 +114,18 @@ public class PullCredentialPolicyStatus {
     this.lastSyncTime = lastSyncTime;
   }
 
+  /** The failure reported for that namespace, or null. */
+  public Failure failureIn(String namespace) {
+    if (failures != null) {
+      for (Failure f : failures) {
+        if (namespace.equals(f.getNamespace())) {
+          return f;
+        }
+      }
+    }
+    return null;
+  }
+
   /** The condition of that type, or null. */
   public Condition condition(ConditionType type) {
     return condition(type.name());

@@ -147,14 +147,7 @@ public final class StatusCalculator {
   }
 
   private static String lastError(PullCredentialPolicy policy, String namespace) {
-    if (policy.getStatus() == null || policy.getStatus().getFailures() == null) {
-      return null;
-    }
-    for (Failure f : policy.getStatus().getFailures()) {
-      if (namespace.equals(f.getNamespace())) {
-        return f.getReason() + ": " + f.getMessage();
-      }
-    }
-    return null;
+    Failure f = policy.getStatus() == null ? null : policy.getStatus().failureIn(namespace);
+    return f == null ? null : f.getReason() + ": " + f.getMessage();
   }
 }

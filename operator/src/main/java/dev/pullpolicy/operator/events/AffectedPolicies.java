@@ -4,7 +4,6 @@ import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.ownership.ServiceAccountEntries;
 import dev.pullpolicy.api.selection.NamespaceVerdict;
 import dev.pullpolicy.api.selection.Namespaces;
-import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -102,14 +101,6 @@ public final class AffectedPolicies {
   }
 
   private static boolean reportsFailureIn(PullCredentialPolicy p, String namespace) {
-    if (p.getStatus() == null || p.getStatus().getFailures() == null) {
-      return false;
-    }
-    for (Failure f : p.getStatus().getFailures()) {
-      if (namespace.equals(f.getNamespace())) {
-        return true;
-      }
-    }
-    return false;
+    return p.getStatus() != null && p.getStatus().failureIn(namespace) != null;
   }
 }

@@ -9,16 +9,18 @@ import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.operator.desired.NamespacePlan.State;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -32,22 +34,40 @@ class PlannerTest {
     return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
   }
 
+  /** A ServiceAccount with these entries, and the annotation recording ours (null: none). */
   static ServiceAccount sa(String ns, String name, String recorded, String... entries) {
-    ServiceAccountBuilder b =
-        new ServiceAccountBuilder()
-            .withNewMetadata()
+    ServiceAccount sa = new ServiceAccount();
+    sa.setMetadata(
+        new ObjectMetaBuilder()
             .withName(name)
             .withNamespace(ns)
-            .endMetadata();
-    if (recorded != null) {
-      b.editMetadata()
-          .addToAnnotations(PullPolicyLabels.SERVICE_ACCOUNT_ENTRIES, recorded)
-          .endMetadata();
-    }
-    for (String e : entries) {
-      b.addToImagePullSecrets(new LocalObjectReference(e));
-    }
-    return b.build();
+            .withAnnotations(
+                recorded == null
+                    ? null
+                    : Map.of(PullPolicyLabels.SERVICE_ACCOUNT_ENTRIES, recorded))
+            .build());
+    sa.setImagePullSecrets(Stream.of(entries).map(LocalObjectReference::new).toList());
+    return sa;
+  }
+
+  /** The policy, selecting namespaces by these name globs. */
+  static PullCredentialPolicy including(String... globs) {
+    PullCredentialPolicy p = policy();
+    NamespaceSelection sel = new NamespaceSelection();
+    sel.setInclude(List.of(globs));
+    p.getSpec().setNamespaces(sel);
+    return p;
+  }
+
+  static List<String> names(List<? extends HasMetadata> objects) {
+    return objects.stream().map(o -> o.getMetadata().getName()).toList();
+  }
+
+  /** The planned removals as "serviceAccount/secret". */
+  static List<String> removals(NamespacePlan plan) {
+    return plan.removeEntries().stream()
+        .map(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
+        .toList();
   }
 
   static NamespacePlan only(List<NamespacePlan> plans) {
@@ -127,10 +147,7 @@ class PlannerTest {
 
   @Test
   void entriesAndCopiesAreRemovedWhereTheyNoLongerBelong() {
-    PullCredentialPolicy policy = policy();
-    NamespaceSelection sel = new NamespaceSelection();
-    sel.setInclude(List.of("keep-*"));
-    policy.getSpec().setNamespaces(sel);
+    PullCredentialPolicy policy = including("keep-*");
     Secret stale =
         new SecretBuilder(copy("keep-1")).editMetadata().withName("old-name").endMetadata().build();
     List<NamespacePlan> plans =
@@ -154,22 +171,14 @@ class PlannerTest {
         .containsExactly("drop-1", "drop-2", "keep-1");
     NamespacePlan drop1 = plans.get(0);
     assertThat(drop1.state()).isEqualTo(State.NOT_SELECTED);
-    assertThat(drop1.deletes()).extracting(s -> s.getMetadata().getName()).containsExactly("acme");
+    assertThat(names(drop1.deletes())).containsExactly("acme");
     NamespacePlan drop2 = plans.get(1);
-    assertThat(drop2.removeEntries())
-        .extracting(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
-        .containsExactly("default/acme");
+    assertThat(removals(drop2)).containsExactly("default/acme");
     NamespacePlan keep = plans.get(2);
     assertThat(keep.state()).isEqualTo(State.SYNCED);
-    assertThat(keep.deletes())
-        .extracting(s -> s.getMetadata().getName())
-        .containsExactly("old-name");
-    assertThat(keep.addEntry())
-        .extracting(s -> s.getMetadata().getName())
-        .containsExactly("default");
-    assertThat(keep.removeEntries())
-        .extracting(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
-        .containsExactlyInAnyOrder("default/old-name", "builder/acme");
+    assertThat(names(keep.deletes())).containsExactly("old-name");
+    assertThat(names(keep.addEntry())).containsExactly("default");
+    assertThat(removals(keep)).containsExactlyInAnyOrder("default/old-name", "builder/acme");
   }
 
   @Test
@@ -212,10 +221,7 @@ class PlannerTest {
 
   @Test
   void aCopyThatBecameASourceIsNeverDeleted() {
-    PullCredentialPolicy p = policy();
-    NamespaceSelection none = new NamespaceSelection();
-    none.setInclude(List.of("elsewhere"));
-    p.getSpec().setNamespaces(none);
+    PullCredentialPolicy p = including("elsewhere");
     List<NamespacePlan> plans =
         Planner.plan(
             p,
