@@ -23,10 +23,10 @@ import dev.pullpolicy.operator.status.StatusFactory;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -48,10 +48,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,8 +77,8 @@ public class PullCredentialPolicyReconciler
   /** Namespace where Events about the cluster-scoped policy are recorded. */
   static final String EVENT_NAMESPACE = "default";
 
-  /** The informer index by namespace, of copies and ServiceAccounts. */
-  static final String BY_NAMESPACE = "namespace";
+  /** The index by namespace every fabric8 informer keeps (of copies and ServiceAccounts here). */
+  static final String BY_NAMESPACE = Cache.NAMESPACE_INDEX;
 
   private final Writer writer;
   private final Applier applier;
@@ -160,9 +158,6 @@ public class PullCredentialPolicyReconciler
                                 n.getMetadata().getAnnotations(), o.getMetadata().getAnnotations()))
                 .build(),
             context);
-    Function<HasMetadata, List<String>> byNamespace = r -> List.of(r.getMetadata().getNamespace());
-    copies.addIndexers(Map.of(BY_NAMESPACE, byNamespace::apply));
-    serviceAccounts.addIndexers(Map.of(BY_NAMESPACE, byNamespace::apply));
     sources = new SourceSecrets(context.getClient(), metrics::sourceChanged);
     return List.of(namespaces, copies, serviceAccounts, sources);
   }
