@@ -1,15 +1,20 @@
 package dev.pullpolicy.plugin;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.conditions.ReadyReason;
 import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.NamespaceCounts;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicySpec;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
+import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.api.v1alpha1.ServiceAccountCounts;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -26,6 +31,15 @@ import java.util.Map;
 public final class Fixtures {
   private Fixtures() {}
 
+  /**
+   * The hash the operator publishes for the fixtures' sources (any value; copies compare to it).
+   */
+  public static final String SOURCE_HASH = "4f2c0d9a";
+
+  /**
+   * A policy as the operator leaves it: Ready True with reason AllSynced, or False with
+   * NotAllSynced (reasons only from the API module's enum, as the operator emits them).
+   */
   public static PullCredentialPolicy policy(String name, String ready, int synced, int selected) {
     PullCredentialPolicy p = new PullCredentialPolicy();
     p.setMetadata(
@@ -41,13 +55,16 @@ public final class Fixtures {
       st.setConditions(
           List.of(
               new ConditionBuilder()
-                  .withType("Ready")
+                  .withType(ConditionType.Ready.name())
                   .withStatus(ready)
-                  .withReason("True".equals(ready) ? "Synced" : "NamespacesFailed")
+                  .withReason(
+                      ("True".equals(ready) ? ReadyReason.AllSynced : ReadyReason.NotAllSynced)
+                          .name())
                   .withMessage("")
                   .build()));
     }
     st.setRegistries(List.of("registry.acme.io"));
+    st.setSourceHash(SOURCE_HASH);
     st.setNamespaces(new NamespaceCounts(selected, synced, selected - synced, 0, 0));
     st.setServiceAccounts(new ServiceAccountCounts());
     st.getServiceAccounts().setSelected(selected);
@@ -56,9 +73,34 @@ public final class Fixtures {
     return p;
   }
 
-  public static PullCredentialPolicy withFailure(PullCredentialPolicy p, String ns, String reason) {
-    p.getStatus().setFailures(List.of(new Failure(ns, reason, "a Secret acme exists")));
+  public static PullCredentialPolicy withFailure(
+      PullCredentialPolicy p, String ns, FailureReason reason) {
+    p.getStatus().setFailures(List.of(new Failure(ns, reason.name(), "a Secret acme exists")));
     return p;
+  }
+
+  /** The metadata of a Secret, as a metadata-only read returns it. */
+  public static ObjectMeta meta(
+      String ns, String name, Map<String, String> labels, Map<String, String> annotations) {
+    return new ObjectMetaBuilder()
+        .withNamespace(ns)
+        .withName(name)
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .build();
+  }
+
+  /** The metadata of the policy's current copy. */
+  public static ObjectMeta copyMeta(String policy, String ns, String hash) {
+    return meta(
+        ns,
+        policy,
+        Map.of(
+            PullPolicyLabels.POLICY,
+            policy,
+            PullPolicyLabels.MANAGED_BY,
+            PullPolicyLabels.MANAGED_BY_VALUE),
+        Map.of(PullPolicyLabels.SOURCE_HASH, hash));
   }
 
   public static Namespace namespace(String name) {

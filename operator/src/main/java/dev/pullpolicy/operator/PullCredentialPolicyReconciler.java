@@ -1,5 +1,9 @@
 package dev.pullpolicy.operator;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.ownership.Ownership;
+import dev.pullpolicy.api.ownership.ServiceAccountEntries;
 import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.sources.ParsedSource;
 import dev.pullpolicy.api.sources.SourceConfigs;
@@ -9,36 +13,34 @@ import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
-import dev.pullpolicy.operator.apply.Outcome;
-import dev.pullpolicy.operator.apply.Outcome.Result;
+import dev.pullpolicy.operator.apply.Applier;
+import dev.pullpolicy.operator.apply.Response;
 import dev.pullpolicy.operator.apply.Writer;
-import dev.pullpolicy.operator.desired.Copies;
-import dev.pullpolicy.operator.desired.NamespacePlan;
-import dev.pullpolicy.operator.desired.Planner;
-import dev.pullpolicy.operator.desired.ServiceAccountEntries;
+import dev.pullpolicy.operator.events.AffectedPolicies;
 import dev.pullpolicy.operator.metrics.PolicyMetrics;
 import dev.pullpolicy.operator.sources.SourceSecrets;
 import dev.pullpolicy.operator.status.StatusFactory;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,42 +48,59 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a {@link PullCredentialPolicy}: read (sources by name, everything else from
- * label-scoped informer caches), compute the desired state (pure), apply the writes (one place,
- * bounded parallelism), record status (only when it changed).
+ * Reconciles a {@link PullCredentialPolicy}: read (sources by name, everything else from informer
+ * caches), compute the desired state (pure), apply the writes (one place, bounded parallelism),
+ * record status (only when it changed). A reconcile that could not finish (an unusable source, a
+ * failed write) throws: JOSDK retries it with backoff and records the status it computed through
+ * {@link #updateErrorStatus}.
  */
 @ControllerConfiguration(name = "pullcredentialpolicy", finalizerName = PullPolicyLabels.FINALIZER)
+@GradualRetry(
+    maxAttempts = -1,
+    initialInterval = 5_000,
+    intervalMultiplier = 2,
+    maxInterval = 300_000)
 public class PullCredentialPolicyReconciler
     implements Reconciler<PullCredentialPolicy>, Cleaner<PullCredentialPolicy> {
   private static final Logger LOG = Logger.getLogger(PullCredentialPolicyReconciler.class);
   static final String MANAGED_SELECTOR =
       PullPolicyLabels.MANAGED_BY + "=" + PullPolicyLabels.MANAGED_BY_VALUE;
-  private static final Duration MIN_BACKOFF = Duration.ofSeconds(5);
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  /** How often a Secret the policy may not write (reason Unmanaged) is read again. */
+  static final Duration UNMANAGED_RECHECK = Duration.ofSeconds(30);
 
   /** Namespace where Events about the cluster-scoped policy are recorded. */
   static final String EVENT_NAMESPACE = "default";
 
-  @Inject Writer writer;
-  @Inject PolicyMetrics metrics;
-  @Inject KubernetesClient client;
+  /** The index by namespace every fabric8 informer keeps (of copies and ServiceAccounts here). */
+  static final String BY_NAMESPACE = Cache.NAMESPACE_INDEX;
 
-  private final StatusFactory statuses = new StatusFactory(Clock.systemUTC());
-  private final Map<String, Integer> troubleStreak = new ConcurrentHashMap<>();
+  private final Writer writer;
+  private final Applier applier;
+  private final PolicyMetrics metrics;
+  private final Clock clock;
+  private final StatusFactory statuses;
 
   private InformerEventSource<Namespace, PullCredentialPolicy> namespaces;
   private InformerEventSource<Secret, PullCredentialPolicy> copies;
   private InformerEventSource<ServiceAccount, PullCredentialPolicy> serviceAccounts;
   private SourceSecrets sources;
   private IndexerResourceCache<PullCredentialPolicy> policies;
+
+  @Inject
+  public PullCredentialPolicyReconciler(
+      Writer writer, Applier applier, PolicyMetrics metrics, Clock clock) {
+    this.writer = writer;
+    this.applier = applier;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.statuses = new StatusFactory(clock);
+  }
 
   @Override
   public List<EventSource<?, PullCredentialPolicy>> prepareEventSources(
@@ -91,7 +110,14 @@ public class PullCredentialPolicyReconciler
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Namespace.class, PullCredentialPolicy.class)
                 .withName("namespaces")
-                .withSecondaryToPrimaryMapper(allPolicies())
+                .withSecondaryToPrimaryMapper(
+                    ns ->
+                        ids(
+                            AffectedPolicies.ofNamespace(
+                                ns,
+                                allPolicies(),
+                                copies.byIndex(BY_NAMESPACE, ns.getMetadata().getName()),
+                                serviceAccounts.byIndex(BY_NAMESPACE, ns.getMetadata().getName()))))
                 .withOnUpdateFilter(
                     (n, o) ->
                         !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels())
@@ -107,14 +133,22 @@ public class PullCredentialPolicyReconciler
             InformerEventSourceConfiguration.from(Secret.class, PullCredentialPolicy.class)
                 .withName("copies")
                 .withLabelSelector(MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper(this::policiesConcernedWith)
+                .withSecondaryToPrimaryMapper(s -> ids(AffectedPolicies.ofCopy(s, allPolicies())))
                 .build(),
             context);
     serviceAccounts =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ServiceAccount.class, PullCredentialPolicy.class)
                 .withName("serviceaccounts")
-                .withSecondaryToPrimaryMapper(allPolicies())
+                .withSecondaryToPrimaryMapper(
+                    sa ->
+                        ids(
+                            AffectedPolicies.ofServiceAccount(
+                                sa,
+                                namespaces
+                                    .get(new ResourceID(sa.getMetadata().getNamespace()))
+                                    .orElse(null),
+                                allPolicies())))
                 .withOnUpdateFilter(
                     (n, o) ->
                         !Objects.equals(n.getImagePullSecrets(), o.getImagePullSecrets())
@@ -128,28 +162,22 @@ public class PullCredentialPolicyReconciler
     return List.of(namespaces, copies, serviceAccounts, sources);
   }
 
-  private <R> SecondaryToPrimaryMapper<R> allPolicies() {
-    return r -> policies.list().map(ResourceID::fromResource).collect(Collectors.toSet());
+  private List<PullCredentialPolicy> allPolicies() {
+    return policies.list().toList();
   }
 
-  /** A copy concerns the policy that manages it and every policy whose target name it holds. */
-  private Set<ResourceID> policiesConcernedWith(Secret secret) {
-    Set<ResourceID> ids = new HashSet<>();
-    String owner = Copies.managingPolicy(secret);
-    if (owner != null) {
-      ids.add(new ResourceID(owner));
+  private static Set<ResourceID> ids(Set<String> policyNames) {
+    Set<ResourceID> ids = new HashSet<>(policyNames.size());
+    for (String name : policyNames) {
+      ids.add(new ResourceID(name));
     }
-    String name = secret.getMetadata().getName();
-    policies
-        .list(p -> p.getSpec() != null && name.equals(Copies.targetName(p)))
-        .forEach(p -> ids.add(ResourceID.fromResource(p)));
     return ids;
   }
 
   @Override
   public UpdateControl<PullCredentialPolicy> reconcile(
       PullCredentialPolicy policy, Context<PullCredentialPolicy> context) {
-    Instant started = Instant.now();
+    Instant started = clock.instant();
     String name = policy.getMetadata().getName();
     long generation = policy.getMetadata().getGeneration();
     PullCredentialPolicyStatus previous = policy.getStatus();
@@ -165,47 +193,33 @@ public class PullCredentialPolicyReconciler
       }
       config = SourceConfigs.merge(parsed);
     } catch (SourceProblem problem) {
-      return sourceInvalid(policy, previous, generation, problem, started);
+      throw sourceInvalid(policy, previous, generation, problem, started);
     }
 
-    // compute: from the caches only
-    List<NamespacePlan> plans =
-        Planner.plan(
-            policy,
-            config,
-            namespaces.list().toList(),
-            copies.list().toList(),
-            serviceAccounts.list().toList());
-
-    // apply: the writes, in parallel, bounded
-    Set<SecretReference> allSources =
-        policies
-            .list()
-            .filter(p -> p.getSpec() != null && p.getSpec().getSources() != null)
-            .flatMap(p -> p.getSpec().getSources().stream())
-            .collect(Collectors.toSet());
-    List<Outcome> outcomes = writer.apply(policy, plans, allSources);
+    // compute from the caches only, apply the writes (bounded parallelism), and the status
+    PolicyPass.Result pass =
+        new PolicyPass(
+                policy,
+                allPolicies(),
+                namespaces.list().toList(),
+                copies.list().toList(),
+                serviceAccounts.list().toList())
+            .run(config, applier, statuses);
 
     // record
-    int ignored =
-        (int) plans.stream().filter(p -> p.state() == NamespacePlan.State.IGNORED).count();
-    PullCredentialPolicyStatus status =
-        statuses.synced(previous, generation, config, refs.size(), ignored, outcomes);
+    PullCredentialPolicyStatus status = pass.status();
     metrics.namespaces(
         name,
         status.getNamespaces().getSelected(),
         status.getNamespaces().getSynced(),
         status.getNamespaces().getFailed(),
         status.getNamespaces().getConflicts());
-    boolean failed = outcomes.stream().anyMatch(o -> o.result() == Result.FAILED);
+    boolean failed = pass.failed();
     if (StatusFactory.isReady(status)) {
       metrics.caughtUp(name);
     }
-    if (failed) {
-      metrics.error(name, "WriteFailed");
-    }
-    metrics.reconciled(name, failed ? "failed" : "ok", Duration.between(started, Instant.now()));
-    long writes = outcomes.stream().filter(Outcome::wrote).count();
+    metrics.reconciled(name, failed ? "failed" : "ok", Duration.between(started, clock.instant()));
+    long writes = pass.namespacesWritten();
     if (writes > 0) {
       LOG.infof(
           "policy %s: %d namespaces written; %d/%d synced, %d conflicts, %d failed",
@@ -216,41 +230,74 @@ public class PullCredentialPolicyReconciler
           status.getNamespaces().getConflicts(),
           status.getNamespaces().getFailed());
     }
-
-    UpdateControl<PullCredentialPolicy> control = statusControl(policy, previous, status);
     if (failed) {
-      return control.rescheduleAfter(backoff(name));
+      metrics.error(name, FailureReason.WriteFailed.name());
+      throw new Unfinished(status, "policy " + name + ": writes failed in some namespaces");
     }
-    troubleStreak.remove(name);
-    if (writer.hasConflicts(name)) {
-      return control.rescheduleAfter(Duration.ofSeconds(30));
-    }
-    return control;
+    UpdateControl<PullCredentialPolicy> control = statusControl(policy, previous, status);
+    // a Secret the cache cannot show may go away at any time: look again while one is reported
+    return PolicyPass.unmanagedConflicts(status).isEmpty()
+        ? control
+        : control.rescheduleAfter(UNMANAGED_RECHECK);
   }
 
-  private UpdateControl<PullCredentialPolicy> sourceInvalid(
+  private Unfinished sourceInvalid(
       PullCredentialPolicy policy,
       PullCredentialPolicyStatus previous,
       long generation,
       SourceProblem problem,
       Instant started) {
     String name = policy.getMetadata().getName();
+    String reason = problem.reason().name();
     PullCredentialPolicyStatus status = statuses.sourceInvalid(previous, generation, problem);
-    Condition before =
-        previous == null ? null : previous.condition(PullPolicyLabels.CONDITION_SOURCE_VALID);
+    Condition before = previous == null ? null : previous.condition(ConditionType.SourceValid);
     if (before == null
         || !"False".equals(before.getStatus())
-        || !Objects.equals(before.getReason(), problem.reason())
+        || !Objects.equals(before.getReason(), reason)
         || !Objects.equals(before.getMessage(), problem.getMessage())) {
-      LOG.warnf("policy %s: %s: %s", name, problem.reason(), problem.getMessage());
-      warn(policy, problem.reason(), problem.getMessage());
+      LOG.warnf("policy %s: %s: %s", name, reason, problem.getMessage());
+      warn(policy, reason, problem.getMessage());
     }
-    metrics.error(name, problem.reason());
-    metrics.reconciled(name, "sourceInvalid", Duration.between(started, Instant.now()));
-    return statusControl(policy, previous, status).rescheduleAfter(backoff(name));
+    metrics.error(name, reason);
+    metrics.reconciled(name, "sourceInvalid", Duration.between(started, clock.instant()));
+    return new Unfinished(status, "policy " + name + ": " + reason + ": " + problem.getMessage());
   }
 
-  private UpdateControl<PullCredentialPolicy> statusControl(
+  /**
+   * Records the status of a reconcile that could not finish; JOSDK then retries it with backoff
+   * ({@link GradualRetry} above). A change of a source or of the policy starts a reconcile at once.
+   */
+  @Override
+  public ErrorStatusUpdateControl<PullCredentialPolicy> updateErrorStatus(
+      PullCredentialPolicy policy, Context<PullCredentialPolicy> context, Exception e) {
+    if (!(e instanceof Unfinished unfinished)) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    if (unfinished.status().equals(policy.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    policy.setStatus(unfinished.status());
+    return ErrorStatusUpdateControl.patchStatus(policy);
+  }
+
+  /**
+   * A reconcile that could not finish, with the status it computed. Its message names objects and
+   * problems, never data; no stack trace (it is an expected condition, retried).
+   */
+  static final class Unfinished extends RuntimeException {
+    private final transient PullCredentialPolicyStatus status;
+
+    Unfinished(PullCredentialPolicyStatus status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+
+    PullCredentialPolicyStatus status() {
+      return status;
+    }
+  }
+
+  private static UpdateControl<PullCredentialPolicy> statusControl(
       PullCredentialPolicy policy,
       PullCredentialPolicyStatus previous,
       PullCredentialPolicyStatus status) {
@@ -261,103 +308,57 @@ public class PullCredentialPolicyReconciler
     return UpdateControl.patchStatus(policy);
   }
 
-  private Duration backoff(String policy) {
-    int streak = troubleStreak.merge(policy, 1, Integer::sum);
-    long seconds = MIN_BACKOFF.getSeconds() << Math.min(streak - 1, 10);
-    return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.getSeconds()));
-  }
-
   /** A Warning Event on the policy; the message names objects and problems, never data. */
   private void warn(PullCredentialPolicy policy, String reason, String message) {
-    try {
-      String now = Instant.now().toString();
-      client
-          .v1()
-          .events()
-          .inNamespace(EVENT_NAMESPACE)
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withGenerateName(policy.getMetadata().getName() + ".")
-                  .withNamespace(EVENT_NAMESPACE)
-                  .endMetadata()
-                  .withNewInvolvedObject()
-                  .withApiVersion(policy.getApiVersion())
-                  .withKind(policy.getKind())
-                  .withName(policy.getMetadata().getName())
-                  .withUid(policy.getMetadata().getUid())
-                  .endInvolvedObject()
-                  .withType("Warning")
-                  .withReason(reason)
-                  .withMessage(message)
-                  .withFirstTimestamp(now)
-                  .withLastTimestamp(now)
-                  .withCount(1)
-                  .withNewSource("pullpolicy-operator", null)
-                  .withReportingComponent("pullpolicy-operator")
-                  .build())
-          .create();
-    } catch (KubernetesClientException e) {
+    String now = clock.instant().toString();
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withGenerateName(policy.getMetadata().getName() + ".")
+            .withNamespace(EVENT_NAMESPACE)
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion(policy.getApiVersion())
+            .withKind(policy.getKind())
+            .withName(policy.getMetadata().getName())
+            .withUid(policy.getMetadata().getUid())
+            .endInvolvedObject()
+            .withType("Warning")
+            .withReason(reason)
+            .withMessage(message)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource("pullpolicy-operator", null)
+            .withReportingComponent("pullpolicy-operator")
+            .build();
+    Response<Event> r = writer.createEvent(event);
+    if (!r.succeeded()) {
       LOG.warnf(
           "could not record an Event for policy %s: HTTP %d",
-          policy.getMetadata().getName(), e.getCode());
+          policy.getMetadata().getName(), r.code());
     }
   }
 
   @Override
   public DeleteControl cleanup(PullCredentialPolicy policy, Context<PullCredentialPolicy> context) {
     String name = policy.getMetadata().getName();
-    String uid = policy.getMetadata().getUid();
     boolean orphan = policy.getSpec() != null && policy.getSpec().getOnDelete() == OnDelete.Orphan;
-    List<Runnable> tasks = new ArrayList<>();
-    copies
-        .list(s -> name.equals(Copies.managingPolicy(s)))
-        .forEach(
-            s ->
-                tasks.add(
-                    () -> {
-                      if (orphan) {
-                        writer.orphanCopy(s, uid);
-                      } else {
-                        writer.deleteCopy(s);
-                      }
-                    }));
-    serviceAccounts
-        .list(sa -> !ServiceAccountEntries.recordedFor(sa, name).isEmpty())
-        .forEach(
-            sa ->
-                tasks.add(
-                    () -> {
-                      if (orphan) {
-                        writer.editServiceAccount(sa, s -> ServiceAccountEntries.forget(s, name));
-                      } else {
-                        writer.editServiceAccount(
-                            sa,
-                            s -> {
-                              ServiceAccount current = s;
-                              boolean changed = false;
-                              for (String secret : ServiceAccountEntries.recordedFor(s, name)) {
-                                var edited =
-                                    ServiceAccountEntries.withoutEntry(current, secret, name);
-                                if (edited.isPresent()) {
-                                  current = edited.get();
-                                  changed = true;
-                                }
-                              }
-                              return changed
-                                  ? java.util.Optional.of(current)
-                                  : java.util.Optional.empty();
-                            });
-                      }
-                    }));
-    writer.runAll(tasks);
+    Ownership ownership = Ownership.of(policy, Ownership.sourcesOf(allPolicies()));
+    int changed =
+        applier.cleanup(
+            policy,
+            ownership,
+            orphan,
+            copies.list(s -> name.equals(Ownership.managingPolicy(s))).toList(),
+            serviceAccounts
+                .list(sa -> !ServiceAccountEntries.recordedFor(sa, name).isEmpty())
+                .toList());
     LOG.infof(
         "policy %s deleted: %s %d copies and ServiceAccount entries",
-        name, orphan ? "orphaned" : "removed", tasks.size());
+        name, orphan ? "orphaned" : "removed", changed);
     sources.untrack(name);
-    writer.forget(name);
     metrics.forget(name);
-    troubleStreak.remove(name);
     return DeleteControl.defaultDelete();
   }
 }

@@ -13,6 +13,10 @@ import dev.pullpolicy.systemtest.support.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +80,36 @@ class ApiFootprintIT {
     return out;
   }
 
+  private static final Set<String> WATCHED_WRITES =
+      Set.of("secrets", "serviceaccounts", "pullcredentialpolicies", "events");
+
+  /** When the last write to what the operator writes was received, or null. */
+  private static Instant lastWrite(List<Request> requests) {
+    return requests.stream()
+        .filter(r -> r.isWrite() && WATCHED_WRITES.contains(r.resource()))
+        .map(Request::received)
+        .max(Instant::compareTo)
+        .orElse(null);
+  }
+
+  /** The operator's reconciles of a policy so far, from its Prometheus metrics. */
+  private static long reconciles(OperatorProcess operator, String policy) throws Exception {
+    HttpResponse<String> metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + operator.port() + "/q/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return metrics
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("pullpolicy_reconciles_total{"))
+        .filter(l -> l.contains("policy=\"" + policy + "\""))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   @Test
   void neverListsOrWatchesAllSecretsAndMakesNoWritesInSteadyState(
       TestCluster cluster, KubernetesClient client) throws Exception {
@@ -93,10 +128,23 @@ class ApiFootprintIT {
             .formatted(src, prefix));
     awaitReady(client, prefix, 2);
     awaitServiceAccount(client, ns, "default", sa -> pullSecretNames(sa).contains(prefix));
-    Thread.sleep(3000);
-    Instant quietFrom = Instant.now();
+    // the fan-out is over when the audit log shows no write for a while
+    Instant quietFrom =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  Instant last = lastWrite(operatorRequests(auditLog));
+                  Instant now = Instant.now();
+                  return last == null || last.isBefore(now.minusSeconds(2)) ? now : null;
+                },
+                Objects::nonNull);
+    long reconcilesBefore = reconciles(OperatorProcess.shared(cluster), prefix);
 
-    // events that make every policy reconcile, with nothing to change
+    // events that make the policy reconcile, with nothing to change (the unrelated namespace
+    // concerns no policy at all)
+    cluster.newNamespace("unrelated");
     client
         .namespaces()
         .withName(ns)
@@ -105,8 +153,23 @@ class ApiFootprintIT {
               n.getMetadata().getLabels().put("touched", "yes");
               return n;
             });
-    cluster.newNamespace("unrelated");
-    Thread.sleep(6000);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> reconciles(OperatorProcess.shared(cluster), prefix) > reconcilesBefore);
+    // everything the operator did in that reconcile is in the audit log once a request made
+    // after it is
+    Instant marker = Instant.now();
+    client.namespaces().withName(ns).get();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                operatorRequests(auditLog).stream()
+                    .anyMatch(
+                        r ->
+                            r.verb().equals("get")
+                                && r.uri().equals("/api/v1/namespaces/" + ns)
+                                && !r.received().isBefore(marker.minusSeconds(1))));
 
     List<Request> requests = operatorRequests(auditLog);
     assertThat(requests).as("the operator's requests are in the audit log").isNotEmpty();
@@ -114,10 +177,7 @@ class ApiFootprintIT {
             requests.stream()
                 .filter(r -> r.isWrite() && r.received().isAfter(quietFrom))
                 // the leader's Lease renewals are expected; the test itself edits namespaces
-                .filter(
-                    r ->
-                        Set.of("secrets", "serviceaccounts", "pullcredentialpolicies", "events")
-                            .contains(r.resource())))
+                .filter(r -> WATCHED_WRITES.contains(r.resource())))
         .as("writes in steady state")
         .isEmpty();
     assertThat(

@@ -2,7 +2,6 @@ package dev.pullpolicy.systemtest.plugin;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -60,31 +59,6 @@ final class PluginFixtures {
                 .withData(Map.of(".dockerconfigjson", base64(json)))
                 .build())
         .create();
-  }
-
-  /** What the operator does in a namespace: the labelled copy and the ServiceAccount entry. */
-  static void copyAsTheOperatorWould(
-      KubernetesClient client, String policy, String ns, String secretName, String json) {
-    pullSecret(
-        client,
-        ns,
-        secretName,
-        json,
-        Map.of(
-            PullPolicyLabels.POLICY,
-            policy,
-            PullPolicyLabels.MANAGED_BY,
-            PullPolicyLabels.MANAGED_BY_VALUE));
-    client
-        .secrets()
-        .inNamespace(ns)
-        .withName(secretName)
-        .edit(
-            s -> {
-              s.getMetadata().setAnnotations(Map.of(PullPolicyLabels.SOURCE_HASH, "test"));
-              return s;
-            });
-    addPullSecretToServiceAccount(client, ns, "default", secretName);
   }
 
   static void addPullSecretToServiceAccount(

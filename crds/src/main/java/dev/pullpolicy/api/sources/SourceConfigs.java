@@ -1,5 +1,6 @@
 package dev.pullpolicy.api.sources;
 
+import dev.pullpolicy.api.conditions.SourceValidReason;
 import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.api.kubelet.RegistryKey;
@@ -27,14 +28,15 @@ public final class SourceConfigs {
   /** Checks one source Secret (null when it does not exist). */
   public static ParsedSource parse(SecretReference ref, Secret secret) throws SourceProblem {
     if (secret == null) {
-      throw new SourceProblem(SourceProblem.NOT_FOUND, "source Secret " + ref + " not found");
+      throw new SourceProblem(
+          SourceValidReason.SourceNotFound, "source Secret " + ref + " not found");
     }
     PullSecret read = PullSecrets.read(secret);
     String what = "source Secret " + ref;
     switch (read.problem()) {
       case WRONG_TYPE ->
           throw new SourceProblem(
-              SourceProblem.WRONG_TYPE,
+              SourceValidReason.WrongSecretType,
               what
                   + " has type "
                   + secret.getType()
@@ -43,17 +45,17 @@ public final class SourceConfigs {
                   + " or "
                   + PullSecrets.TYPE_DOCKERCFG);
       case NO_DATA_KEY ->
-          throw new SourceProblem(SourceProblem.MISSING_KEY, what + " " + read.reason());
+          throw new SourceProblem(SourceValidReason.MissingKey, what + " " + read.reason());
       case NOT_JSON, WRONG_JSON_TYPE ->
           throw new SourceProblem(
-              SourceProblem.INVALID_JSON,
+              SourceValidReason.InvalidJson,
               what
                   + ": "
                   + read.reason()
                   + " (the kubelet would fail every pull of a Pod using it)");
       case BAD_AUTH ->
           throw new SourceProblem(
-              SourceProblem.BAD_AUTH,
+              SourceValidReason.BadAuth,
               what
                   + ": "
                   + read.reason()
@@ -62,7 +64,7 @@ public final class SourceConfigs {
     }
     if (read.layoutMismatch()) {
       throw new SourceProblem(
-          SourceProblem.WRONG_LAYOUT,
+          SourceValidReason.WrongLayout,
           PullSecrets.TYPE_DOCKERCFG.equals(read.type())
               ? what
                   + " is of type "
@@ -92,7 +94,7 @@ public final class SourceConfigs {
     List<PullSecret.Entry> usable = read.usableEntries();
     if (usable.isEmpty()) {
       throw new SourceProblem(
-          SourceProblem.NO_AUTHS,
+          SourceValidReason.NoAuths,
           what
               + (read.entries().isEmpty()
                   ? " has no registry in \"auths\""

@@ -8,7 +8,12 @@ public class Failure {
   @JsonPropertyDescription("The namespace.")
   private String namespace;
 
-  @JsonPropertyDescription("A CamelCase reason, e.g. Conflict, Forbidden, WriteFailed.")
+  @JsonPropertyDescription(
+      "Why. A conflict over the target name (counted in namespaces.conflicts): Unmanaged (a"
+          + " Secret pullpolicy does not manage, onConflict Skip), OwnedByOtherPolicy,"
+          + " SourceSecret (a source is never written). A failed write (counted in"
+          + " namespaces.failed): Forbidden, NotFound, Conflict (still conflicting after"
+          + " retries), Invalid, WriteFailed.")
   private String reason;
 
   @JsonPropertyDescription("A human-readable message; never credential data.")

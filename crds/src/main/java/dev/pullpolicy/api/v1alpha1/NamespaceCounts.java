@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /** How many namespaces are selected and in which state. */
 public class NamespaceCounts {
-  @JsonPropertyDescription("Namespaces the policy selects (not ignored, not terminating).")
+  @JsonPropertyDescription(
+      "Namespaces the policy selects: matched by spec.namespaces, not opted out, not"
+          + " terminating.")
   private int selected;
 
   @JsonPropertyDescription("Selected namespaces whose copy matches the sources.")
@@ -20,7 +22,9 @@ public class NamespaceCounts {
   private int conflicts;
 
   @JsonPropertyDescription(
-      "Namespaces that would be selected but opted out with pullpolicy.dev/ignore=\"true\".")
+      "Namespaces matched by spec.namespaces that opted out (pullpolicy.dev/ignore: \"true\","
+          + " any letter case). A terminating namespace is not counted, even when it opted"
+          + " out.")
   private int ignored;
 
   public NamespaceCounts() {}

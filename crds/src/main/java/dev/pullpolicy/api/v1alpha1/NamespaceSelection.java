@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Which namespaces get the copy: those matching the selector AND any include glob AND no exclude
- * glob.
+ * glob; see {@code dev.pullpolicy.api.selection.Namespaces} for the whole rule.
  */
 public class NamespaceSelection {
 
@@ -18,20 +18,22 @@ public class NamespaceSelection {
       List.of("kube-system", "kube-public", "kube-node-lease");
 
   @JsonPropertyDescription(
-      "A label selector on namespaces (matchLabels / matchExpressions). Empty or unset: all.")
+      "A label selector on namespaces (matchLabels AND matchExpressions). Unset or {} (empty):"
+          + " every namespace, as an empty LabelSelector selects everything in Kubernetes.")
   @SchemaFrom(type = LabelSelectorSchema.class)
   private LabelSelector selector;
 
   @Size(max = 256)
   @JsonPropertyDescription(
-      "Namespace name globs ('*' any run of characters, '?' one character), e.g. team-*. A"
-          + " namespace must match one. Empty or unset: all.")
+      "Namespace name globs ('*' any run of characters, also none; '?' exactly one; the rest"
+          + " literal), e.g. team-*. A namespace must match one of them. Unset or empty: every"
+          + " name.")
   private List<@Size(min = 1, max = 253) @Pattern(Validation.NAME_GLOB) String> include;
 
   @Size(max = 256)
   @JsonPropertyDescription(
-      "Namespace name globs that never get the copy. Unset: kube-system, kube-public,"
-          + " kube-node-lease. An empty list excludes nothing.")
+      "Namespace name globs that never get the copy; exclude wins over include. Unset:"
+          + " kube-system, kube-public, kube-node-lease. An empty list excludes nothing.")
   private List<@Size(min = 1, max = 253) @Pattern(Validation.NAME_GLOB) String> exclude;
 
   public LabelSelector getSelector() {

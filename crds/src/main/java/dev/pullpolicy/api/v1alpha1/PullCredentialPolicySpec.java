@@ -24,19 +24,22 @@ public class PullCredentialPolicySpec {
 
   @JsonPropertyDescription(
       "Which namespaces get the copy. Default: every namespace except kube-system, kube-public"
-          + " and kube-node-lease. A namespace annotated pullpolicy.dev/ignore=\"true\" opts"
-          + " out.")
+          + " and kube-node-lease. A namespace annotated pullpolicy.dev/ignore: \"true\" (any"
+          + " letter case) opts out: what the policy put there is removed. A terminating namespace"
+          + " is skipped (neither written nor counted), even when it also opts out.")
   private NamespaceSelection namespaces;
 
   @JsonPropertyDescription(
       "Which ServiceAccounts in the selected namespaces get an imagePullSecrets entry for the"
-          + " copy. Default: the ServiceAccount named default.")
+          + " copy: those in names OR matching selector. Default: the ServiceAccount named"
+          + " default.")
   private ServiceAccountSelection serviceAccounts;
 
   @Default("Skip")
   @JsonPropertyDescription(
       "What to do when a Secret with the target name exists and pullpolicy does not manage it:"
-          + " Skip (leave it, report a conflict) or Adopt (take it over).")
+          + " Skip (leave it, report a conflict) or Adopt (take it over). Another policy's copy"
+          + " and any policy's source are never taken over.")
   private OnConflict onConflict = OnConflict.Skip;
 
   @Default("Delete")

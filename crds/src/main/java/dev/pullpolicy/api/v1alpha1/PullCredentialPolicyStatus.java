@@ -2,6 +2,7 @@ package dev.pullpolicy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.pullpolicy.api.conditions.ConditionType;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +19,23 @@ public class PullCredentialPolicyStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Conditions: Ready (every selected namespace synced) and SourceValid (the sources are"
-          + " readable pull Secrets).")
+      "Conditions. Ready: True (reason AllSynced, or NoNamespacesSelected) when every selected"
+          + " namespace has its copy and every selected ServiceAccount its entry; False"
+          + " (NotAllSynced, or SourceInvalid). SourceValid: True (SourcesValid) when the sources"
+          + " are usable pull Secrets; False with the problem as reason: SourceNotFound,"
+          + " WrongSecretType, MissingKey, InvalidJson, NoAuths, BadAuth, WrongLayout.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription(
       "Registry hosts covered by the merged sources (the keys of auths); never credentials.")
   private List<String> registries = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "SHA-256 (hex) of the merged source content that the copies carry, as in their"
+          + " pullpolicy.dev/source-hash annotation: a copy whose annotation differs is stale."
+          + " Never the data itself. While the sources are unusable it keeps the hash of the"
+          + " sources last merged.")
+  private String sourceHash;
 
   @JsonPropertyDescription("Namespace counts.")
   private NamespaceCounts namespaces = new NamespaceCounts();
@@ -63,6 +74,14 @@ public class PullCredentialPolicyStatus {
     this.registries = registries;
   }
 
+  public String getSourceHash() {
+    return sourceHash;
+  }
+
+  public void setSourceHash(String sourceHash) {
+    this.sourceHash = sourceHash;
+  }
+
   public NamespaceCounts getNamespaces() {
     return namespaces;
   }
@@ -95,6 +114,23 @@ public class PullCredentialPolicyStatus {
     this.lastSyncTime = lastSyncTime;
   }
 
+  /** The failure reported for that namespace, or null. */
+  public Failure failureIn(String namespace) {
+    if (failures != null) {
+      for (Failure f : failures) {
+        if (namespace.equals(f.getNamespace())) {
+          return f;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The condition of that type, or null. */
+  public Condition condition(ConditionType type) {
+    return condition(type.name());
+  }
+
   /** The condition of that type, or null. */
   public Condition condition(String type) {
     return conditions == null
@@ -108,6 +144,7 @@ public class PullCredentialPolicyStatus {
         && Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(registries, s.registries)
+        && Objects.equals(sourceHash, s.sourceHash)
         && Objects.equals(namespaces, s.namespaces)
         && Objects.equals(serviceAccounts, s.serviceAccounts)
         && Objects.equals(failures, s.failures)

@@ -1,5 +1,7 @@
 package dev.pullpolicy.api.v1alpha1;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+
 /** Labels and annotations pullpolicy reads and writes; shared by the operator and the plugin. */
 public final class PullPolicyLabels {
   /** Label on every copy: the name of the policy that manages it. */
@@ -14,7 +16,10 @@ public final class PullPolicyLabels {
   /** Annotation on every copy: a hash of the merged source data (never the data itself). */
   public static final String SOURCE_HASH = "pullpolicy.dev/source-hash";
 
-  /** Annotation on a namespace: "true" opts it out of every policy. */
+  /**
+   * Annotation on a namespace: {@code true} in any letter case opts it out of every policy (see
+   * {@code dev.pullpolicy.api.selection.Namespaces#optsOut}).
+   */
   public static final String IGNORE = "pullpolicy.dev/ignore";
 
   /**
@@ -26,10 +31,11 @@ public final class PullPolicyLabels {
   /** Finalizer on the policy (never on namespaces). */
   public static final String FINALIZER = "pullpolicy.dev/cleanup";
 
-  /** Condition types. */
-  public static final String CONDITION_READY = "Ready";
+  /** The condition type Ready; the types themselves are {@link ConditionType}. */
+  public static final String CONDITION_READY = ConditionType.Ready.name();
 
-  public static final String CONDITION_SOURCE_VALID = "SourceValid";
+  /** The condition type SourceValid; the types themselves are {@link ConditionType}. */
+  public static final String CONDITION_SOURCE_VALID = ConditionType.SourceValid.name();
 
   private PullPolicyLabels() {}
 }

@@ -7,7 +7,10 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
-/** Which ServiceAccounts get the entry: those named here OR matching the selector. */
+/**
+ * Which ServiceAccounts get the entry: those named here OR matching the selector; see {@code
+ * dev.pullpolicy.api.selection.ServiceAccounts} for the whole rule.
+ */
 public class ServiceAccountSelection {
 
   /** What {@code names} means when neither it nor the selector is set. */
@@ -15,13 +18,17 @@ public class ServiceAccountSelection {
 
   @Size(max = 256)
   @JsonPropertyDescription(
-      "ServiceAccount names, or \"*\" for all. Unset (and no selector): [default]. An empty"
-          + " list names none.")
+      "ServiceAccount names, or \"*\" for all. A ServiceAccount named here OR matching the"
+          + " selector gets the entry. Neither names nor selector set: [default]. Unset with a"
+          + " selector set: only the selector counts. An empty list names none.")
   private List<@Size(min = 1, max = 253) @Pattern(Validation.SERVICE_ACCOUNT_NAME_OR_STAR) String>
       names;
 
   @JsonPropertyDescription(
-      "A label selector on ServiceAccounts; a ServiceAccount matching it is selected too.")
+      "A label selector on ServiceAccounts (matchLabels AND matchExpressions); a"
+          + " ServiceAccount matching it is selected too (OR names). {} (empty) selects every"
+          + " ServiceAccount, as an empty LabelSelector does everywhere in Kubernetes. Unset:"
+          + " only names count.")
   @SchemaFrom(type = LabelSelectorSchema.class)
   private LabelSelector selector;
 

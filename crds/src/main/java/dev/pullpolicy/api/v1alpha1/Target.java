@@ -12,7 +12,10 @@ public class Target {
 
   @Size(min = 1, max = 253)
   @Pattern(Validation.DNS_SUBDOMAIN)
-  @JsonPropertyDescription("Name of the copy in each namespace. Default: the policy's name.")
+  @JsonPropertyDescription(
+      "Name of the copy in each namespace. Default: the policy's name. Where this name is the"
+          + " policy's only source, the source itself serves its namespace; a source is never"
+          + " overwritten.")
   private String secretName;
 
   @Size(max = 64)

@@ -2,6 +2,7 @@ package dev.pullpolicy.api.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.SourceValidReason;
 import dev.pullpolicy.api.kubelet.Credential;
 import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.api.kubelet.PullSecrets;
@@ -9,9 +10,12 @@ import dev.pullpolicy.api.v1alpha1.SecretReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -58,7 +62,7 @@ class SourceConfigsTest {
     }
   }
 
-  private static String reasonOf(Secret s) {
+  private static SourceValidReason reasonOf(Secret s) {
     SourceProblem p = problemOf(s);
     return p == null ? null : p.reason();
   }
@@ -84,19 +88,19 @@ class SourceConfigsTest {
 
   @Test
   void reportsEachKindOfBadInputWithoutData() {
-    assertThat(reasonOf(null)).isEqualTo(SourceProblem.NOT_FOUND);
-    assertThat(reasonOf(secret("Opaque", "x", "{}"))).isEqualTo(SourceProblem.WRONG_TYPE);
+    assertThat(reasonOf(null)).isEqualTo(SourceValidReason.SourceNotFound);
+    assertThat(reasonOf(secret("Opaque", "x", "{}"))).isEqualTo(SourceValidReason.WrongSecretType);
     assertThat(reasonOf(secret(PullSecrets.TYPE_DOCKER_CONFIG_JSON, "other", "{}")))
-        .isEqualTo(SourceProblem.MISSING_KEY);
-    assertThat(reasonOf(json("{not json hunter2"))).isEqualTo(SourceProblem.INVALID_JSON);
-    assertThat(reasonOf(json("[1]"))).isEqualTo(SourceProblem.INVALID_JSON);
-    assertThat(reasonOf(json("{'auths':{}}"))).isEqualTo(SourceProblem.NO_AUTHS);
-    assertThat(reasonOf(json("{'auths':null}"))).isEqualTo(SourceProblem.NO_AUTHS);
-    assertThat(reasonOf(json("{}"))).isEqualTo(SourceProblem.NO_AUTHS);
+        .isEqualTo(SourceValidReason.MissingKey);
+    assertThat(reasonOf(json("{not json hunter2"))).isEqualTo(SourceValidReason.InvalidJson);
+    assertThat(reasonOf(json("[1]"))).isEqualTo(SourceValidReason.InvalidJson);
+    assertThat(reasonOf(json("{'auths':{}}"))).isEqualTo(SourceValidReason.NoAuths);
+    assertThat(reasonOf(json("{'auths':null}"))).isEqualTo(SourceValidReason.NoAuths);
+    assertThat(reasonOf(json("{}"))).isEqualTo(SourceValidReason.NoAuths);
     assertThat(reasonOf(json("{'auths':{'r.io':{'auth':'%%hunter2%%'}}}")))
-        .isEqualTo(SourceProblem.BAD_AUTH);
+        .isEqualTo(SourceValidReason.BadAuth);
     assertThat(reasonOf(json("{'auths':{'r.io':{'auth':'" + b64("nocolon") + "'}}}")))
-        .isEqualTo(SourceProblem.BAD_AUTH);
+        .isEqualTo(SourceValidReason.BadAuth);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -122,21 +126,39 @@ class SourceConfigsTest {
         "registries at the top level | {'r.io':{'auth':'dTpw'}} | WrongLayout",
         "only keys that are not URLs | {'auths':{'bad host':{'username':'u'}}} | NoAuths",
       })
-  void validatesAsTheKubeletReads(String what, String json, String reason) {
+  void validatesAsTheKubeletReads(String what, String json, SourceValidReason reason) {
     assertThat(reasonOf(json(json))).as(what).isEqualTo(reason);
+  }
+
+  /** The parser gives every False reason of SourceValid, and only those: one list of reasons. */
+  @Test
+  void everyFalseSourceValidReasonHasAnInputThatGivesIt() {
+    Set<SourceValidReason> given = EnumSet.noneOf(SourceValidReason.class);
+    for (Secret s :
+        Arrays.asList(
+            null,
+            secret("Opaque", "x", "{}"),
+            secret(PullSecrets.TYPE_DOCKER_CONFIG_JSON, "other", "{}"),
+            json("{not json"),
+            json("{'auths':{}}"),
+            json("{'auths':{'r.io':{'auth':'%%'}}}"),
+            cfg("{'auths':{'r.io':{'auth':'" + b64("u:p") + "'}}}"))) {
+      given.add(reasonOf(s));
+    }
+    assertThat(given).isEqualTo(EnumSet.complementOf(EnumSet.of(SourceValidReason.SourcesValid)));
   }
 
   @Test
   void refusesADockercfgHoldingConfigJsonContent() {
     SourceProblem p = problemOf(cfg("{'auths':{'r.io':{'auth':'" + b64("u:hunter2") + "'}}}"));
-    assertThat(p.reason()).isEqualTo(SourceProblem.WRONG_LAYOUT);
+    assertThat(p.reason()).isEqualTo(SourceValidReason.WrongLayout);
     assertThat(p.getMessage()).contains("\"auths\" as a registry name");
   }
 
   @Test
   void refusesADockerConfigJsonHoldingTheLegacyLayout() {
     SourceProblem p = problemOf(json("{'r.io':{'auth':'" + b64("u:hunter2") + "'}}"));
-    assertThat(p.reason()).isEqualTo(SourceProblem.WRONG_LAYOUT);
+    assertThat(p.reason()).isEqualTo(SourceValidReason.WrongLayout);
     assertThat(p.getMessage()).contains("only under \"auths\"");
   }
 

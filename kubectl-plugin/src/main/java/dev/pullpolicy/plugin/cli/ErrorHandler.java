@@ -38,7 +38,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
       ex.printStackTrace(err);
     }
     err.flush();
-    return ex instanceof PluginException p ? p.exitCode() : ExitCode.UNHEALTHY;
+    return ex instanceof PluginException p ? p.exitCode() : ExitCode.ERROR;
   }
 
   private static boolean isVerbose(ParseResult result) {

@@ -1,25 +1,34 @@
 package dev.pullpolicy.plugin.cluster;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.plugin.cli.PluginException;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The reads the plugin makes, in one place. It never writes, except {@link #create}. Secrets are
- * read one by one (never listed cluster-wide) and a 403 on them is remembered, not thrown.
+ * The reads the plugin makes, in one place; it never writes. Pull Secrets (for {@code doctor} and
+ * {@code explain}) are read one by one and a 403 on them is remembered, not thrown. {@code status}
+ * reads Secrets' metadata only ({@link #secretsMetadata}): no Secret data reaches the plugin.
  */
 public class ClusterReader {
   private final Supplier<KubernetesClient> client;
@@ -150,6 +159,109 @@ public class ClusterReader {
       secrets.put(key, cached);
     }
     return new SecretRead(cached.orElse(null), false);
+  }
+
+  /** The Accept header of a metadata-only list: the API server answers without data. */
+  static final String PARTIAL_LIST =
+      "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+
+  /** The Accept header of a metadata-only read. */
+  static final String PARTIAL = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+
+  /** The metadata of an object, as the API server's metadata-only answers carry it. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PartialObject(ObjectMeta metadata) {}
+
+  /** A metadata-only list. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PartialList(List<PartialObject> items) {}
+
+  /**
+   * The metadata of every Secret with that name, in every namespace, by namespace; empty when the
+   * caller may not list Secrets cluster-wide. Metadata only: the answer holds no data.
+   */
+  public Optional<Map<String, ObjectMeta>> secretsMetadata(String name) {
+    String url =
+        URLUtils.join(client().getMasterUrl().toString(), "api", "v1", "secrets")
+            + "?fieldSelector="
+            + URLUtils.encodeToUTF("metadata.name=" + name);
+    MetadataAnswer answer = getMetadata(url, PARTIAL_LIST);
+    if (answer.code() == 403) {
+      return Optional.empty();
+    }
+    PartialList list =
+        client().getKubernetesSerialization().unmarshal(answer.body(), PartialList.class);
+    Map<String, ObjectMeta> byNamespace = new HashMap<>();
+    if (list.items() != null) {
+      for (PartialObject o : list.items()) {
+        byNamespace.put(o.metadata().getNamespace(), o.metadata());
+      }
+    }
+    return Optional.of(byNamespace);
+  }
+
+  /** The metadata of one Secret, metadata only: found, absent, or forbidden. */
+  public MetadataRead secretMetadata(String namespace, String name) {
+    String url =
+        URLUtils.join(
+            client().getMasterUrl().toString(),
+            "api/v1/namespaces",
+            URLUtils.encodeToUTF(namespace),
+            "secrets",
+            URLUtils.encodeToUTF(name));
+    MetadataAnswer answer = getMetadata(url, PARTIAL);
+    return switch (answer.code()) {
+      case 403 -> new MetadataRead(null, true);
+      case 404 -> new MetadataRead(null, false);
+      default ->
+          new MetadataRead(
+              client()
+                  .getKubernetesSerialization()
+                  .unmarshal(answer.body(), PartialObject.class)
+                  .metadata(),
+              false);
+    };
+  }
+
+  /** A metadata-only read: the metadata (null when absent) or forbidden. */
+  public record MetadataRead(ObjectMeta metadata, boolean forbidden) {}
+
+  private record MetadataAnswer(int code, String body) {}
+
+  /** One GET with a metadata-only Accept header; 403 and 404 are answers, other failures throw. */
+  private MetadataAnswer getMetadata(String url, String accept) {
+    KubernetesClient c = client();
+    HttpRequest.Builder builder =
+        c.getHttpClient().newHttpRequestBuilder().uri(url).setHeader("Accept", accept);
+    int timeout = c.getConfiguration().getRequestTimeout();
+    if (timeout > 0) {
+      builder.timeout(timeout, TimeUnit.MILLISECONDS);
+    }
+    HttpRequest request = builder.build();
+    HttpResponse<String> response;
+    try {
+      response = c.getHttpClient().sendAsync(request, String.class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof KubernetesClientException k
+          ? k
+          : new KubernetesClientException("GET " + url + " failed", e.getCause());
+    }
+    int code = response.code();
+    if (code == 403 || code == 404 || response.isSuccessful()) {
+      return new MetadataAnswer(code, response.body());
+    }
+    Status status;
+    try {
+      status = c.getKubernetesSerialization().unmarshal(response.body(), Status.class);
+    } catch (RuntimeException notAStatus) {
+      status = null;
+    }
+    throw status != null && status.getMessage() != null
+        ? new KubernetesClientException(status.getMessage(), code, status)
+        : new KubernetesClientException("HTTP " + code + " from " + url, code, null);
   }
 
   /** The outcome of reading a Secret: the Secret (null when missing) or forbidden. */

@@ -1,10 +1,11 @@
 package dev.pullpolicy.plugin.commands;
 
+import dev.pullpolicy.api.selection.NamespaceVerdict;
+import dev.pullpolicy.api.selection.Namespaces;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.plugin.cli.ExitCode;
 import dev.pullpolicy.plugin.cli.PluginException;
 import dev.pullpolicy.plugin.cluster.ClusterReader;
-import dev.pullpolicy.plugin.cluster.Selection;
 import dev.pullpolicy.plugin.diagnose.Doctor;
 import dev.pullpolicy.plugin.diagnose.Finding;
 import dev.pullpolicy.plugin.print.DoctorPrinter;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
     description = {
       "Find Pods whose containers wait in ErrImagePull or ImagePullBackOff and say why, and"
           + " ServiceAccounts that lack their policy's imagePullSecrets entry.",
-      "Exits 1 when it finds a problem."
+      "Exits 1 when it finds a problem, 3 when it cannot run."
     })
 public class DoctorCommand extends ClusterCommand {
 
@@ -87,7 +88,10 @@ public class DoctorCommand extends ClusterCommand {
               ? List.of()
               : policies.stream()
                   .filter(
-                      p -> Selection.namespace(p, nsObject) == Selection.NamespaceMatch.SELECTED)
+                      p ->
+                          p.getSpec() != null
+                              && Namespaces.verdict(p.getSpec().getNamespaces(), nsObject)
+                                  == NamespaceVerdict.SELECTED)
                   .toList();
       findings.addAll(
           Doctor.diagnose(
@@ -119,7 +123,7 @@ public class DoctorCommand extends ClusterCommand {
             output.format(),
             output.noHeaders(),
             output.style()));
-    return findings.isEmpty() && lacking.isEmpty() ? ExitCode.OK : ExitCode.UNHEALTHY;
+    return findings.isEmpty() && lacking.isEmpty() ? ExitCode.OK : ExitCode.PROBLEM_FOUND;
   }
 
   /**

@@ -1,35 +1,40 @@
 package dev.pullpolicy.plugin.commands;
 
+import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.plugin.cli.ExitCode;
 import dev.pullpolicy.plugin.cluster.ClusterReader;
-import dev.pullpolicy.plugin.cluster.Selection;
+import dev.pullpolicy.plugin.cluster.ClusterReader.MetadataRead;
 import dev.pullpolicy.plugin.diagnose.PolicyStatus;
 import dev.pullpolicy.plugin.diagnose.StatusCalculator;
 import dev.pullpolicy.plugin.print.StatusPrinter;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kubectl pullpolicy status [POLICY]}: per-namespace detail of one or every policy. */
+/**
+ * {@code kubectl pullpolicy status [POLICY]}: per-namespace detail of one or every policy. It reads
+ * policies, namespaces, ServiceAccounts and the metadata of the copies; never Secret data.
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
       "Show per-namespace detail of a policy (every policy without POLICY): copy state (Synced,"
           + " Missing, Stale, Conflict, Ignored, Terminating), ServiceAccounts patched, last"
-          + " error.",
-      "Exits 1 when a policy shown is not Ready."
+          + " error. Copies are compared with the sources' hash the operator publishes, from"
+          + " their metadata: no Secret data is read.",
+      "Exits 1 when a policy shown is not Ready, 3 when it cannot tell."
     })
 public class StatusCommand extends ClusterCommand {
 
@@ -59,6 +64,10 @@ public class StatusCommand extends ClusterCommand {
       err().flush();
       return ExitCode.OK;
     }
+    // a source of any policy is never written: the rules need every policy's sources
+    Set<SecretReference> allSources =
+        Ownership.sourcesOf(
+            policyName == null ? policies : reader.policiesIfAllowed().orElse(policies));
     var namespaces =
         reader.namespaces().stream()
             .filter(
@@ -74,44 +83,23 @@ public class StatusCommand extends ClusterCommand {
     for (PullCredentialPolicy p : policies) {
       statuses.add(
           StatusCalculator.compute(
-              p, namespaces, targetSecrets(reader, p), sources(reader, p), serviceAccounts));
+              p, allSources, namespaces, serviceAccounts, copies(reader, Ownership.targetName(p))));
     }
     print(StatusPrinter.print(statuses, output.format(), output.noHeaders(), output.style()));
-    return statuses.stream().allMatch(PolicyStatus::isReady) ? ExitCode.OK : ExitCode.UNHEALTHY;
+    return statuses.stream().allMatch(PolicyStatus::isReady) ? ExitCode.OK : ExitCode.PROBLEM_FOUND;
   }
 
-  /** Secrets named like the target in every namespace, by namespace; empty when forbidden. */
-  private static Optional<Map<String, Secret>> targetSecrets(
-      ClusterReader reader, PullCredentialPolicy policy) {
-    try {
-      List<Secret> found =
-          reader
-              .client()
-              .secrets()
-              .inAnyNamespace()
-              .withField("metadata.name", Selection.targetSecretName(policy))
-              .list()
-              .getItems();
-      Map<String, Secret> byNamespace = new HashMap<>();
-      found.forEach(s -> byNamespace.put(s.getMetadata().getNamespace(), s));
-      return Optional.of(byNamespace);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403) {
-        return Optional.empty();
-      }
-      throw e;
+  /**
+   * The metadata of the Secret named {@code target} in a namespace: from one cluster-wide
+   * metadata-only list, or, when the caller may not list Secrets cluster-wide, by one metadata-only
+   * read in each namespace asked about.
+   */
+  private static Function<String, MetadataRead> copies(ClusterReader reader, String target) {
+    Optional<Map<String, ObjectMeta>> all = reader.secretsMetadata(target);
+    if (all.isPresent()) {
+      Map<String, ObjectMeta> byNamespace = all.get();
+      return ns -> new MetadataRead(byNamespace.get(ns), false);
     }
-  }
-
-  private static Optional<List<Secret>> sources(ClusterReader reader, PullCredentialPolicy p) {
-    List<Secret> sources = new ArrayList<>();
-    for (SecretReference ref : p.getSpec().getSources()) {
-      var read = reader.secret(ref.getNamespace(), ref.getName());
-      if (read.forbidden()) {
-        return Optional.empty();
-      }
-      sources.add(read.secret());
-    }
-    return Optional.of(sources);
+    return ns -> reader.secretMetadata(ns, target);
   }
 }

@@ -4,10 +4,22 @@ import dev.pullpolicy.api.kubelet.ImageReference;
 import dev.pullpolicy.api.kubelet.Keyring;
 import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.api.kubelet.PullSecret.Problem;
-import dev.pullpolicy.api.kubelet.RegistryKey;
+import dev.pullpolicy.api.ownership.Ownership;
+import dev.pullpolicy.api.ownership.ServiceAccountEntries;
+import dev.pullpolicy.api.selection.NamespaceVerdict;
+import dev.pullpolicy.api.selection.Namespaces;
+import dev.pullpolicy.api.selection.ServiceAccounts;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
-import dev.pullpolicy.plugin.cluster.Selection;
 import dev.pullpolicy.plugin.diagnose.Finding.Cause;
+import dev.pullpolicy.plugin.diagnose.Finding.CredentialMatches;
+import dev.pullpolicy.plugin.diagnose.Finding.InvalidImage;
+import dev.pullpolicy.plugin.diagnose.Finding.NoMatchingCredential;
+import dev.pullpolicy.plugin.diagnose.Finding.NoPullSecret;
+import dev.pullpolicy.plugin.diagnose.Finding.PodPredatesServiceAccount;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretMissing;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretUnparsable;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretWrongType;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretsUnreadable;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -24,9 +36,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Diagnoses Pods that cannot pull (a pure function of what the caller read). The kubelet uses only
- * the Pod's own imagePullSecrets: the ServiceAccount's are copied into a Pod by the ServiceAccount
- * admission plugin when the Pod is created, and only when it lists none.
+ * Diagnoses Pods that cannot pull (a pure function of what the caller read): for each failing
+ * container, a typed {@link Cause} with its facts; the printer puts it into words. The kubelet uses
+ * only the Pod's own imagePullSecrets: the ServiceAccount's are copied into a Pod by the
+ * ServiceAccount admission plugin when the Pod is created, and only when it lists none.
  */
 public final class Doctor {
   private Doctor() {}
@@ -100,12 +113,6 @@ public final class Doctor {
     return l == null ? List.of() : l;
   }
 
-  /** A finding about the container being diagnosed. */
-  @FunctionalInterface
-  private interface FindingAt {
-    Finding finding(Finding.Cause cause, String detail, String fix);
-  }
-
   static Finding diagnoseContainer(
       Pod pod,
       String container,
@@ -114,18 +121,26 @@ public final class Doctor {
       Optional<ServiceAccount> serviceAccount,
       Function<String, PullSecret> secrets,
       List<PullCredentialPolicy> policies) {
-    String ns = pod.getMetadata().getNamespace();
-    String podName = pod.getMetadata().getName();
-    FindingAt at =
-        (cause, detail, fix) ->
-            new Finding(ns, podName, container, image, waiting, cause, detail, fix);
+    return new Finding(
+        pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName(),
+        container,
+        image,
+        waiting,
+        cause(pod, image, serviceAccount, secrets, policies));
+  }
+
+  /** Why the image cannot be pulled, in the order the kubelet would run into it. */
+  private static Cause cause(
+      Pod pod,
+      String image,
+      Optional<ServiceAccount> serviceAccount,
+      Function<String, PullSecret> secrets,
+      List<PullCredentialPolicy> policies) {
     String saName =
         pod.getSpec() == null || pod.getSpec().getServiceAccountName() == null
             ? "default"
             : pod.getSpec().getServiceAccountName();
-    Finding.Cause cause;
-    String detail;
-    String fix;
     List<String> podSecrets =
         names(pod.getSpec() == null ? null : pod.getSpec().getImagePullSecrets());
     List<String> saSecrets =
@@ -134,143 +149,48 @@ public final class Doctor {
     try {
       ref = ImageReference.parse(image);
     } catch (IllegalArgumentException e) {
-      return at.finding(
-          Cause.InvalidImage,
-          e.getMessage(),
-          "fix the image reference in the Pod's spec (or its owner's template)");
+      return new InvalidImage(e.getMessage());
     }
     if (podSecrets.isEmpty()) {
       if (!saSecrets.isEmpty()) {
-        cause = Cause.PodPredatesServiceAccount;
-        detail =
-            "the Pod lists no imagePullSecrets, but its ServiceAccount "
-                + saName
-                + " has "
-                + String.join(", ", saSecrets)
-                + " now: the Pod was created before the ServiceAccount got them (they are copied"
-                + " into a Pod only when it is created)";
-        fix =
-            "recreate the Pod (kubectl delete pod -n "
-                + ns
-                + " "
-                + podName
-                + ", or kubectl rollout restart its workload)";
-      } else {
-        cause = Cause.NoPullSecret;
-        detail =
-            "neither the Pod nor its ServiceAccount "
-                + saName
-                + (serviceAccount.isEmpty() ? " (which does not exist)" : "")
-                + " lists an imagePullSecret, so no credential from the Pod's Secrets applies to "
-                + ref.registry()
-                + "; the node's own credentials or a credential-provider plugin may still apply";
-        List<String> covering =
-            policies.stream().map(p -> p.getMetadata().getName()).sorted().toList();
-        fix =
-            covering.isEmpty()
-                ? "create a PullCredentialPolicy for namespace "
-                    + ns
-                    + " (kubectl pullpolicy create NAME --from-secret NS/SECRET --include "
-                    + ns
-                    + "), or add imagePullSecrets to ServiceAccount "
-                    + saName
-                : "PullCredentialPolicy "
-                    + String.join(", ", covering)
-                    + " selects this namespace but ServiceAccount "
-                    + saName
-                    + " has no entry: check kubectl pullpolicy status "
-                    + covering.get(0)
-                    + " (is "
-                    + saName
-                    + " among its serviceAccounts?), then recreate the Pod";
+        return new PodPredatesServiceAccount(saName, saSecrets);
       }
-      return at.finding(cause, detail, fix);
+      return new NoPullSecret(
+          saName,
+          serviceAccount.isPresent(),
+          ref.registry(),
+          policies.stream().map(p -> p.getMetadata().getName()).sorted().toList());
     }
     List<PullSecret> read = podSecrets.stream().map(secrets).toList();
     if (read.stream().anyMatch(s -> s.problem() == Problem.FORBIDDEN)) {
-      return at.finding(
-          Cause.SecretsUnreadable,
-          "the Pod uses "
-              + String.join(", ", podSecrets)
-              + ", but Secrets in namespace "
-              + ns
-              + " may not be read with these credentials, so they could not be checked",
-          "run doctor with credentials that may get Secrets in "
-              + ns
-              + ", or check the Secrets' type and registries yourself");
+      return new SecretsUnreadable(podSecrets);
     }
     Optional<PullSecret> unparsable = read.stream().filter(PullSecret::refused).findFirst();
     if (unparsable.isPresent()) {
-      return at.finding(
-          Cause.SecretUnparsable,
-          unparsable.get().describe()
-              + "; the kubelet's keyring then fails and no image of this Pod is pulled, not even"
-              + " anonymously",
-          "fix or replace Secret "
-              + unparsable.get().name()
-              + " (its source, if pullpolicy copies it)");
+      return new SecretUnparsable(unparsable.get().name(), unparsable.get().reason());
     }
     List<Keyring.Try> matches = Keyring.of(read).lookup(ref).tries();
     if (!matches.isEmpty()) {
       Keyring.Try first = matches.get(0);
-      return at.finding(
-          Cause.CredentialMatches,
-          "Secret "
-              + first.secret()
-              + " has a credential for "
-              + first.key().display()
-              + " that matches "
-              + ref.name()
-              + ", so the image or tag is likely wrong, or the registry rejects the credential",
-          "check that "
-              + ref.canonical()
-              + " exists, and that the credential in "
-              + first.secret()
-              + " is valid (kubectl describe pod -n "
-              + ns
-              + " "
-              + podName
-              + " shows the registry's answer)");
+      return new CredentialMatches(
+          first.secret(), first.key().display(), ref.name(), ref.canonical());
     }
     Optional<PullSecret> broken = read.stream().filter(s -> !s.used()).findFirst();
     if (broken.isPresent()) {
       PullSecret b = broken.get();
-      Cause c = b.problem() == Problem.NOT_FOUND ? Cause.SecretMissing : Cause.SecretWrongType;
-      String policyHint =
+      String policy =
           policies.stream()
-              .filter(p -> Selection.targetSecretName(p).equals(b.name()))
-              .map(
-                  p ->
-                      "; PullCredentialPolicy "
-                          + p.getMetadata().getName()
-                          + " should make it: see kubectl pullpolicy status "
-                          + p.getMetadata().getName())
+              .filter(p -> Ownership.targetName(p).equals(b.name()))
+              .map(p -> p.getMetadata().getName())
               .findFirst()
-              .orElse("");
-      return at.finding(
-          c,
-          b.describe() + " (the Pod names it in imagePullSecrets)",
-          (c == Cause.SecretMissing
-                  ? "create Secret " + b.name() + " in " + ns
-                  : "replace Secret "
-                      + b.name()
-                      + " with one of type kubernetes.io/dockerconfigjson")
-              + policyHint);
+              .orElse(null);
+      return b.problem() == Problem.NOT_FOUND
+          ? new SecretMissing(b.name(), policy)
+          : new SecretWrongType(b.name(), b.reason(), policy);
     }
     Set<String> covered = new LinkedHashSet<>();
     read.forEach(s -> s.usableEntries().forEach(e -> covered.add(e.key().display())));
-    return at.finding(
-        Cause.NoMatchingCredential,
-        "no credential from the Pod's Secrets matches registry "
-            + ref.registry()
-            + " (image "
-            + ref.name()
-            + "); they cover "
-            + (covered.isEmpty() ? "no registry" : String.join(", ", covered))
-            + "; the node's own credentials or a credential-provider plugin may still apply",
-        "add a credential for "
-            + ref.registry()
-            + " to a source Secret, or fix the image's registry");
+    return new NoMatchingCredential(ref.registry(), ref.name(), List.copyOf(covered));
   }
 
   /** ServiceAccounts selected by a policy in a namespace it selects that lack its entry. */
@@ -284,13 +204,14 @@ public final class Doctor {
     for (Namespace ns : namespaces) {
       String name = ns.getMetadata().getName();
       for (PullCredentialPolicy p : policies) {
-        if (Selection.namespace(p, ns) != Selection.NamespaceMatch.SELECTED) {
+        if (p.getSpec() == null
+            || Namespaces.verdict(p.getSpec().getNamespaces(), ns) != NamespaceVerdict.SELECTED) {
           continue;
         }
-        String target = Selection.targetSecretName(p);
+        String target = Ownership.targetName(p);
         for (ServiceAccount sa : serviceAccounts.apply(name)) {
-          if (Selection.serviceAccount(p, sa)
-              && !names(sa.getImagePullSecrets()).contains(target)) {
+          if (ServiceAccounts.selected(p.getSpec().getServiceAccounts(), sa)
+              && !ServiceAccountEntries.hasEntry(sa, target)) {
             lacking.add(
                 new Lacking(name, sa.getMetadata().getName(), p.getMetadata().getName(), target));
           }
@@ -311,10 +232,5 @@ public final class Doctor {
             .map(LocalObjectReference::getName)
             .filter(n -> n != null && !n.isEmpty())
             .collect(Collectors.toList());
-  }
-
-  /** The registries (as written) of a set of keys. */
-  static String hosts(List<RegistryKey> keys) {
-    return keys.stream().map(RegistryKey::display).collect(Collectors.joining(", "));
   }
 }

@@ -3,10 +3,13 @@ package dev.pullpolicy.plugin.diagnose;
 import java.util.List;
 
 /**
- * The per-namespace state of one policy, computed from the cluster.
+ * The per-namespace state of one policy, computed from the cluster's metadata.
  *
- * @param sourcesReadable whether the copies' data could be compared with the sources
- * @param secretsReadable whether the caller may read Secrets at all (else states are Unknown)
+ * @param ready the Ready condition's status (True, False), or Unknown before the operator wrote one
+ * @param reason the Ready condition's reason, one of {@code ReadyReason} from an operator of this
+ *     version
+ * @param hashPublished whether the policy's status carries the sources' hash (else copies are
+ *     Unknown: the operator has not reconciled the policy yet)
  */
 public record PolicyStatus(
     String policy,
@@ -16,18 +19,27 @@ public record PolicyStatus(
     List<String> sources,
     String secretName,
     List<String> registries,
-    boolean secretsReadable,
-    boolean sourcesReadable,
+    boolean hashPublished,
     List<Row> namespaces) {
 
   /** The copy state of a namespace. */
   public enum CopyState {
+    /** The copy carries the sources' hash and our labels, or the policy's only source serves. */
     Synced,
+    /** No Secret at the target name. */
     Missing,
+    /**
+     * The policy's copy with another hash (or without our labels), or a Secret that {@code
+     * onConflict: Adopt} will take over.
+     */
     Stale,
+    /** The target name is held by a Secret the policy may not write. */
     Conflict,
+    /** The namespace opts out. */
     Ignored,
+    /** The namespace is being deleted. */
     Terminating,
+    /** Not known: the Secret's metadata may not be read, or no hash is published yet. */
     Unknown
   }
 
@@ -47,5 +59,10 @@ public record PolicyStatus(
 
   public boolean isReady() {
     return "True".equals(ready);
+  }
+
+  /** True when every copy's metadata could be read (else some rows are Unknown for that). */
+  public boolean secretsReadable() {
+    return !hashPublished || namespaces.stream().noneMatch(r -> r.copy() == CopyState.Unknown);
   }
 }

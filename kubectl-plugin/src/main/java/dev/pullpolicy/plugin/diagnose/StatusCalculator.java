@@ -1,94 +1,109 @@
 package dev.pullpolicy.plugin.diagnose;
 
-import dev.pullpolicy.api.kubelet.PullSecrets;
-import dev.pullpolicy.api.sources.ParsedSource;
-import dev.pullpolicy.api.sources.SourceConfigs;
-import dev.pullpolicy.api.sources.SourceProblem;
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.ownership.Ownership;
+import dev.pullpolicy.api.ownership.ServiceAccountEntries;
+import dev.pullpolicy.api.ownership.WriteDecision;
+import dev.pullpolicy.api.selection.NamespaceVerdict;
+import dev.pullpolicy.api.selection.Namespaces;
+import dev.pullpolicy.api.selection.ServiceAccounts;
 import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
+import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
-import dev.pullpolicy.plugin.cluster.Selection;
-import dev.pullpolicy.plugin.cluster.Selection.NamespaceMatch;
+import dev.pullpolicy.plugin.cluster.ClusterReader.MetadataRead;
 import dev.pullpolicy.plugin.diagnose.PolicyStatus.CopyState;
 import dev.pullpolicy.plugin.diagnose.PolicyStatus.Row;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Computes a policy's per-namespace state from what is in the cluster (a pure function: the caller
- * reads, this decides). A copy is Synced when its registry entries equal the merged sources' (first
- * source wins per registry), Stale when they differ, Missing when absent, and in Conflict when a
- * Secret with the target name is not this policy's.
+ * reads, this decides), with the operator's own rules: which namespaces and ServiceAccounts the
+ * policy selects, and what it may do with the Secret at its target name. Whether a copy is current
+ * is told from metadata alone: its source-hash annotation against the hash the operator publishes
+ * in the policy's status. No Secret data is needed.
  */
 public final class StatusCalculator {
   private StatusCalculator() {}
 
   /**
-   * @param targetSecrets the Secrets named like the target, by namespace; empty when Secrets may
-   *     not be read
-   * @param sources the source Secrets in spec order (null entries when missing); empty when they
-   *     may not be read
+   * @param allSources the sources of every policy (a source is never written, whoever names it)
+   * @param serviceAccounts the ServiceAccounts by namespace
+   * @param copies the metadata of the Secret at the target name in a namespace (asked only for
+   *     namespaces the policy selects)
    */
   public static PolicyStatus compute(
       PullCredentialPolicy policy,
+      Collection<SecretReference> allSources,
       List<Namespace> namespaces,
-      Optional<Map<String, Secret>> targetSecrets,
-      Optional<List<Secret>> sources,
-      Map<String, List<ServiceAccount>> serviceAccounts) {
+      Map<String, List<ServiceAccount>> serviceAccounts,
+      Function<String, MetadataRead> copies) {
     String name = policy.getMetadata().getName();
-    String target = Selection.targetSecretName(policy);
+    Ownership ownership = Ownership.of(policy, allSources);
     List<SecretReference> sourceRefs =
         policy.getSpec() == null || policy.getSpec().getSources() == null
             ? List.of()
             : policy.getSpec().getSources();
-    String expected = sources.map(s -> expectedHash(sourceRefs, s)).orElse(null);
-    var status = policy.getStatus();
-    Condition ready = status == null ? null : status.condition(PullPolicyLabels.CONDITION_READY);
+    PullCredentialPolicyStatus status = policy.getStatus();
+    String hash = status == null ? null : status.getSourceHash();
+    Condition ready = status == null ? null : status.condition(ConditionType.Ready);
     List<Row> rows = new ArrayList<>();
     for (Namespace ns : namespaces) {
       String nsName = ns.getMetadata().getName();
-      NamespaceMatch match = Selection.namespace(policy, ns);
-      if (match == NamespaceMatch.NOT_SELECTED) {
-        continue;
+      NamespaceVerdict verdict =
+          Namespaces.verdict(
+              policy.getSpec() == null ? null : policy.getSpec().getNamespaces(), ns);
+      switch (verdict) {
+        case NOT_SELECTED -> {
+          continue;
+        }
+        case IGNORED, TERMINATING -> {
+          rows.add(
+              new Row(
+                  nsName,
+                  verdict == NamespaceVerdict.IGNORED ? CopyState.Ignored : CopyState.Terminating,
+                  0,
+                  0,
+                  List.of(),
+                  lastError(policy, nsName)));
+          continue;
+        }
+        default -> {}
       }
       List<ServiceAccount> selected =
           serviceAccounts.getOrDefault(nsName, List.of()).stream()
-              .filter(sa -> Selection.serviceAccount(policy, sa))
+              .filter(
+                  sa ->
+                      ServiceAccounts.selected(
+                          policy.getSpec() == null ? null : policy.getSpec().getServiceAccounts(),
+                          sa))
               .toList();
       List<String> lacking =
           selected.stream()
-              .filter(sa -> !hasEntry(sa, target))
+              .filter(sa -> !ServiceAccountEntries.hasEntry(sa, ownership.target()))
               .map(sa -> sa.getMetadata().getName())
               .sorted()
               .toList();
-      CopyState state;
-      if (match == NamespaceMatch.IGNORED) {
-        state = CopyState.Ignored;
-        lacking = List.of();
-      } else if (match == NamespaceMatch.TERMINATING) {
-        state = CopyState.Terminating;
-        lacking = List.of();
-      } else if (targetSecrets.isEmpty()) {
-        state = CopyState.Unknown;
-      } else {
-        state =
-            copyState(name, nsName, target, targetSecrets.get().get(nsName), sourceRefs, expected);
-      }
-      int patched = match == NamespaceMatch.SELECTED ? selected.size() - lacking.size() : 0;
+      MetadataRead read = copies.apply(nsName);
+      CopyState state =
+          read.forbidden()
+              ? CopyState.Unknown
+              : copyState(name, ownership, nsName, read.metadata(), hash);
       rows.add(
           new Row(
               nsName,
               state,
-              patched,
-              match == NamespaceMatch.SELECTED ? selected.size() : 0,
+              selected.size() - lacking.size(),
+              selected.size(),
               lacking,
               lastError(policy, nsName)));
     }
@@ -97,85 +112,42 @@ public final class StatusCalculator {
         ready == null ? "Unknown" : ready.getStatus(),
         ready == null ? null : ready.getReason(),
         ready == null ? null : ready.getMessage(),
-        sourceRefs.stream().map(s -> s.getNamespace() + "/" + s.getName()).toList(),
-        target,
+        sourceRefs.stream().map(SecretReference::toString).toList(),
+        ownership.target(),
         status == null || status.getRegistries() == null ? List.of() : status.getRegistries(),
-        targetSecrets.isPresent(),
-        expected != null,
+        hash != null,
         rows);
   }
 
-  private static CopyState copyState(
-      String policy,
-      String namespace,
-      String target,
-      Secret copy,
-      List<SecretReference> sources,
-      String expected) {
-    if (copy == null) {
-      return CopyState.Missing;
-    }
-    boolean isSource =
-        sources.stream()
-            .anyMatch(s -> s.getNamespace().equals(namespace) && s.getName().equals(target));
-    if (isSource) {
-      return CopyState.Synced;
-    }
-    Map<String, String> labels = copy.getMetadata().getLabels();
-    if (labels == null
-        || !PullPolicyLabels.MANAGED_BY_VALUE.equals(labels.get(PullPolicyLabels.MANAGED_BY))
-        || !policy.equals(labels.get(PullPolicyLabels.POLICY))) {
-      return CopyState.Conflict;
-    }
-    if (expected == null) {
-      // The sources could not be read: trust a copy that carries the source hash.
-      Map<String, String> annotations = copy.getMetadata().getAnnotations();
-      return annotations != null && annotations.containsKey(PullPolicyLabels.SOURCE_HASH)
-          ? CopyState.Synced
-          : CopyState.Stale;
-    }
-    String data =
-        copy.getData() == null ? null : copy.getData().get(PullSecrets.KEY_DOCKER_CONFIG_JSON);
-    if (data == null) {
-      return CopyState.Stale;
-    }
-    String actual = SourceConfigs.sha256(java.util.Base64.getMimeDecoder().decode(data));
-    return expected.equals(actual) ? CopyState.Synced : CopyState.Stale;
-  }
-
   /**
-   * The hash of the copy the operator makes from the sources (the shared merge), or null when a
-   * source is missing or invalid.
+   * The state of the Secret at the target name, from what the operator may do with it ({@link
+   * Ownership#decide}) and, for its own copy, whether the copy carries the published hash and the
+   * policy's labels.
    */
-  static String expectedHash(List<SecretReference> refs, List<Secret> sources) {
-    if (refs.size() != sources.size()) {
-      return null;
-    }
-    List<ParsedSource> parsed = new ArrayList<>();
-    try {
-      for (int i = 0; i < refs.size(); i++) {
-        parsed.add(SourceConfigs.parse(refs.get(i), sources.get(i)));
+  static CopyState copyState(
+      String policy, Ownership ownership, String namespace, ObjectMeta copy, String hash) {
+    WriteDecision decision = ownership.decide(namespace, copy);
+    return switch (decision.action()) {
+      case SERVED_BY_SOURCE -> CopyState.Synced;
+      case CONFLICT -> CopyState.Conflict;
+      case CREATE -> CopyState.Missing;
+      case ADOPT -> CopyState.Stale;
+      case UPDATE -> {
+        if (hash == null) {
+          yield CopyState.Unknown;
+        }
+        Map<String, String> annotations = copy.getAnnotations();
+        boolean current =
+            annotations != null && hash.equals(annotations.get(PullPolicyLabels.SOURCE_HASH));
+        yield current && policy.equals(Ownership.managingPolicy(copy))
+            ? CopyState.Synced
+            : CopyState.Stale;
       }
-    } catch (SourceProblem e) {
-      return null;
-    }
-    return SourceConfigs.merge(parsed).hash();
-  }
-
-  static boolean hasEntry(ServiceAccount sa, String secretName) {
-    List<LocalObjectReference> refs = sa.getImagePullSecrets();
-    return refs != null && refs.stream().anyMatch(r -> secretName.equals(r.getName()));
+    };
   }
 
   private static String lastError(PullCredentialPolicy policy, String namespace) {
-    if (policy.getStatus() == null || policy.getStatus().getFailures() == null) {
-      return null;
-    }
-    for (Failure f : policy.getStatus().getFailures()) {
-      if (namespace.equals(f.getNamespace())) {
-        return f.getReason() + ": " + f.getMessage();
-      }
-    }
-    return null;
+    Failure f = policy.getStatus() == null ? null : policy.getStatus().failureIn(namespace);
+    return f == null ? null : f.getReason() + ": " + f.getMessage();
   }
 }

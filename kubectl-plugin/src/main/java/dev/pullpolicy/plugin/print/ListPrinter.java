@@ -1,11 +1,11 @@
 package dev.pullpolicy.plugin.print;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
-import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.plugin.cli.OutputOptions.Format;
 import dev.pullpolicy.plugin.cli.Style;
-import dev.pullpolicy.plugin.cluster.Selection;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import java.time.Instant;
@@ -45,7 +45,7 @@ public final class ListPrinter {
             : new Table("NAME", "READY", "SOURCES", "NAMESPACES", "SERVICEACCOUNTS", "AGE");
     for (PullCredentialPolicy p : policies) {
       PullCredentialPolicyStatus st = p.getStatus();
-      Condition ready = st == null ? null : st.condition(PullPolicyLabels.CONDITION_READY);
+      Condition ready = st == null ? null : st.condition(ConditionType.Ready);
       String readyText = ready == null ? "Unknown" : ready.getStatus();
       String sources =
           p.getSpec() == null || p.getSpec().getSources() == null
@@ -76,7 +76,7 @@ public final class ListPrinter {
               namespaces,
               serviceAccounts,
               age,
-              Selection.targetSecretName(p),
+              Ownership.targetName(p),
               registries,
               reason
             },

@@ -47,14 +47,14 @@ public final class StatusPrinter {
       out.append("Registries:  ")
           .append(s.registries().isEmpty() ? "-" : String.join(", ", s.registries()))
           .append('\n');
-      if (!s.secretsReadable()) {
+      if (!s.hashPublished()) {
         out.append(
-            "Note:        Secrets may not be read with these credentials: copy states are"
+            "Note:        the operator has not published the sources' hash yet: copy states are"
                 + " Unknown\n");
-      } else if (!s.sourcesReadable()) {
+      } else if (!s.secretsReadable()) {
         out.append(
-            "Note:        the source Secrets could not be read: copies are compared by"
-                + " their source-hash annotation only\n");
+            "Note:        Secrets may not be read with these credentials where the copy is"
+                + " Unknown\n");
       }
       out.append('\n');
       if (s.namespaces().isEmpty()) {
@@ -108,6 +108,7 @@ public final class StatusPrinter {
     m.put("sources", s.sources());
     m.put("secretName", s.secretName());
     m.put("registries", s.registries());
+    m.put("sourceHashPublished", s.hashPublished());
     m.put("secretsReadable", s.secretsReadable());
     m.put(
         "namespaces",

@@ -3,6 +3,7 @@ package dev.pullpolicy.plugin.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullpolicy.plugin.Main;
+import dev.pullpolicy.plugin.cli.ExitCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -105,9 +106,9 @@ class CommandLineTest {
   }
 
   @Test
-  void errorsExitOneWithoutStackTrace() {
+  void aCommandThatCannotRunExitsThreeWithoutStackTrace() {
     Result r = run("list", "--kubeconfig", "/nonexistent/config");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.ERROR).isEqualTo(3);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).isEqualTo("error: kubeconfig file /nonexistent/config does not exist\n");
 

@@ -10,10 +10,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.api.kubelet.PullSecrets;
+import dev.pullpolicy.api.v1alpha1.ServiceAccountSelection;
 import dev.pullpolicy.plugin.cli.OutputOptions.Format;
 import dev.pullpolicy.plugin.cli.Style;
 import dev.pullpolicy.plugin.diagnose.Finding.Cause;
+import dev.pullpolicy.plugin.diagnose.Finding.CredentialMatches;
+import dev.pullpolicy.plugin.diagnose.Finding.InvalidImage;
+import dev.pullpolicy.plugin.diagnose.Finding.NoMatchingCredential;
+import dev.pullpolicy.plugin.diagnose.Finding.NoPullSecret;
+import dev.pullpolicy.plugin.diagnose.Finding.PodPredatesServiceAccount;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretMissing;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretUnparsable;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretWrongType;
+import dev.pullpolicy.plugin.diagnose.Finding.SecretsUnreadable;
 import dev.pullpolicy.plugin.print.DoctorPrinter;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -66,6 +78,10 @@ class DoctorTest {
     return Doctor.diagnose(pod, sa, SECRETS, List.of()).get(0).cause();
   }
 
+  private static Finding finding(Pod pod, Optional<ServiceAccount> sa) {
+    return Doctor.diagnose(pod, sa, SECRETS, List.of()).get(0);
+  }
+
   @Test
   void podCreatedBeforeItsServiceAccountWasPatchedMustBeRecreated() {
     Pod pod = failingPod("team", "web", "registry.acme.io/app:1");
@@ -76,44 +92,64 @@ class DoctorTest {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.cause()).isEqualTo(Cause.PodPredatesServiceAccount);
-              assertThat(f.fix()).startsWith("recreate the Pod");
+              assertThat(f.cause())
+                  .isEqualTo(new PodPredatesServiceAccount("default", List.of("acme")));
+              assertThat(DoctorPrinter.fix(f)).startsWith("recreate the Pod");
             });
   }
 
   @Test
-  void tellsTheCausesApart() {
+  void tellsTheCausesApartWithTheirFacts() {
     var sa = Optional.of(serviceAccount("team", "default"));
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1"), sa))
-        .isEqualTo(Cause.NoPullSecret);
+        .isEqualTo(new NoPullSecret("default", true, "registry.acme.io", List.of()));
+    assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1"), Optional.empty()))
+        .isEqualTo(new NoPullSecret("default", false, "registry.acme.io", List.of()));
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "gone"), sa))
-        .isEqualTo(Cause.SecretMissing);
+        .isEqualTo(new SecretMissing("gone", null));
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "opaque"), sa))
-        .isEqualTo(Cause.SecretWrongType);
+        .isInstanceOf(SecretWrongType.class)
+        .extracting(c -> ((SecretWrongType) c).secret())
+        .isEqualTo("opaque");
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "broken"), sa))
-        .isEqualTo(Cause.SecretUnparsable);
+        .isInstanceOf(SecretUnparsable.class);
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "badauth"), sa))
-        .isEqualTo(Cause.SecretUnparsable);
+        .isInstanceOf(SecretUnparsable.class)
+        .extracting(c -> ((SecretUnparsable) c).secret())
+        .isEqualTo("badauth");
     assertThat(cause(failingPod("team", "p", "ghcr.io/org/app:1", "acme"), sa))
-        .isEqualTo(Cause.NoMatchingCredential);
+        .isEqualTo(
+            new NoMatchingCredential(
+                "ghcr.io", "ghcr.io/org/app", List.of("registry.acme.io", "*.acme.dev:5000")));
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "acme"), sa))
-        .isEqualTo(Cause.CredentialMatches);
+        .isEqualTo(
+            new CredentialMatches(
+                "acme", "registry.acme.io", "registry.acme.io/app", "registry.acme.io/app:1"));
     assertThat(cause(failingPod("team", "p", "eu.acme.dev:5000/app", "acme"), sa))
-        .isEqualTo(Cause.CredentialMatches);
+        .isInstanceOf(CredentialMatches.class)
+        .extracting(c -> ((CredentialMatches) c).key())
+        .isEqualTo("*.acme.dev:5000");
     assertThat(cause(failingPod("team", "p", "eu.acme.dev/app", "acme"), sa))
-        .isEqualTo(Cause.NoMatchingCredential);
+        .isInstanceOf(NoMatchingCredential.class);
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "gone", "acme"), sa))
         .as("a missing Secret beside a matching one is not why the pull fails")
-        .isEqualTo(Cause.CredentialMatches);
+        .isInstanceOf(CredentialMatches.class);
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "cased"), sa))
         .as("the kubelet reads JSON field names case-insensitively and allows null")
-        .isEqualTo(Cause.CredentialMatches);
+        .isInstanceOf(CredentialMatches.class);
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "nokey", "acme"), sa))
         .as("the kubelet skips a Secret without its data key and uses the others")
-        .isEqualTo(Cause.CredentialMatches);
+        .isInstanceOf(CredentialMatches.class);
+    assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "nokey"), sa))
+        .as("a Secret without its data key alone")
+        .isEqualTo(new SecretWrongType("nokey", "has no .dockerconfigjson key", null));
     assertThat(cause(failingPod("team", "p", "registry.acme.io/app:1", "acme", "broken"), sa))
         .as("one Secret the kubelet cannot read fails the whole keyring")
-        .isEqualTo(Cause.SecretUnparsable);
+        .isInstanceOf(SecretUnparsable.class)
+        .extracting(c -> ((SecretUnparsable) c).secret())
+        .isEqualTo("broken");
+    assertThat(cause(failingPod("team", "p", "REGISTRY/App", "acme"), sa))
+        .isInstanceOf(InvalidImage.class);
     assertThat(
             Doctor.diagnose(
                     failingPod("team", "p", "registry.acme.io/app", "acme"),
@@ -122,7 +158,43 @@ class DoctorTest {
                     List.of())
                 .get(0)
                 .cause())
-        .isEqualTo(Cause.SecretsUnreadable);
+        .isEqualTo(new SecretsUnreadable(List.of("acme")));
+  }
+
+  @Test
+  void namesThePolicyThatShouldHaveMadeAMissingSecret() {
+    var sa = Optional.of(serviceAccount("team", "default"));
+    Pod pod = failingPod("team", "p", "registry.acme.io/app:1", "gone");
+    Finding f = Doctor.diagnose(pod, sa, SECRETS, List.of(policy("gone", "False", 0, 1))).get(0);
+    assertThat(f.cause()).isEqualTo(new SecretMissing("gone", "gone"));
+    assertThat(DoctorPrinter.fix(f))
+        .isEqualTo(
+            "create Secret gone in team; PullCredentialPolicy gone should make it: see kubectl"
+                + " pullpolicy status gone");
+  }
+
+  @Test
+  void lackingEntriesFollowTheOperatorsSelection() {
+    var withSelector = policy("acme", "True", 1, 1);
+    ServiceAccountSelection all = new ServiceAccountSelection();
+    all.setSelector(new LabelSelector());
+    withSelector.getSpec().setServiceAccounts(all);
+    var byDefault = policy("zed", "True", 1, 1);
+    List<ServiceAccount> sas =
+        List.of(serviceAccount("team", "default"), serviceAccount("team", "builder", "acme"));
+    assertThat(
+            Doctor.lackingEntries(
+                List.of(withSelector, byDefault), List.of(namespace("team")), n -> sas))
+        .containsExactly(
+            new Doctor.Lacking("team", "default", "acme", "acme"),
+            new Doctor.Lacking("team", "default", "zed", "zed"));
+    assertThat(
+            Doctor.lackingEntries(
+                List.of(withSelector),
+                List.of(namespace("team", Map.of("pullpolicy.dev/ignore", "True"))),
+                n -> sas))
+        .as("an opted-out namespace lacks nothing")
+        .isEmpty();
   }
 
   @Test
@@ -155,6 +227,35 @@ class DoctorTest {
             """);
   }
 
+  /** The words of the causes whose meaning follows the kubelet: what it skips, refuses, tries. */
+  @Test
+  void saysWhatTheKubeletDoesAndNoMore() {
+    var sa = Optional.of(serviceAccount("team", "default"));
+    assertThat(DoctorPrinter.why(finding(failingPod("team", "p", "registry.acme.io/app:1"), sa)))
+        .isEqualTo(
+            "neither the Pod nor its ServiceAccount default lists an imagePullSecret, so no"
+                + " credential from the Pod's Secrets applies to registry.acme.io; the node's own"
+                + " credentials or a credential-provider plugin may still apply");
+    assertThat(
+            DoctorPrinter.why(
+                finding(failingPod("team", "p", "registry.acme.io/app:1", "acme", "badauth"), sa)))
+        .isEqualTo(
+            "Secret badauth .dockerconfigjson: registry x.io: \"auth\" is not valid base64; the"
+                + " kubelet's keyring then fails and no image of this Pod is pulled, not even"
+                + " anonymously");
+    assertThat(
+            DoctorPrinter.why(
+                finding(failingPod("team", "p", "registry.acme.io/app:1", "opaque"), sa)))
+        .isEqualTo(
+            "Secret opaque has type Opaque, not kubernetes.io/dockerconfigjson or"
+                + " kubernetes.io/dockercfg (the Pod names it in imagePullSecrets)");
+    assertThat(
+            DoctorPrinter.why(
+                finding(failingPod("team", "p", "registry.acme.io/app:1", "nokey"), sa)))
+        .isEqualTo(
+            "Secret nokey has no .dockerconfigjson key (the Pod names it in imagePullSecrets)");
+  }
+
   @Test
   void saysWhenAllIsWell() {
     String out =
@@ -167,13 +268,26 @@ class DoctorTest {
   }
 
   @Test
-  void findsInitContainersToo() {
-    Pod pod = failingPod("team", "web", "registry.acme.io/app:1");
+  void findsInitContainersAndTheImageOfTheirSpec() {
+    Pod pod = failingPod("team", "web", "registry.acme.io/app:1", "acme");
     var status = pod.getStatus().getContainerStatuses().get(0);
+    status.setName("init");
+    status.setImage("what-the-runtime-resolved");
     pod.getStatus().setInitContainerStatuses(List.of(status));
     pod.getStatus().setContainerStatuses(List.of());
-    pod.getSpec().setInitContainers(pod.getSpec().getContainers());
-    assertThat(Doctor.failingContainers(pod)).hasSize(1);
-    assertThat(Map.of()).isEmpty();
+    pod.getSpec()
+        .setInitContainers(
+            List.of(
+                new ContainerBuilder().withName("init").withImage("ghcr.io/org/init:1").build()));
+    List<Finding> findings =
+        Doctor.diagnose(pod, Optional.of(serviceAccount("team", "default")), SECRETS, List.of());
+    assertThat(findings)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.container()).isEqualTo("init");
+              assertThat(f.image()).isEqualTo("ghcr.io/org/init:1");
+              assertThat(f.cause()).isInstanceOf(NoMatchingCredential.class);
+            });
   }
 }

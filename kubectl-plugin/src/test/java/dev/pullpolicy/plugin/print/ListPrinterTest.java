@@ -38,7 +38,7 @@ class ListPrinterTest {
     assertThat(out)
         .isEqualTo(
             "acme   True   pullpolicy-system/acme-creds   1/1   1/1   125m   acme  "
-                + " registry.acme.io   Synced\n");
+                + " registry.acme.io   AllSynced\n");
   }
 
   @Test

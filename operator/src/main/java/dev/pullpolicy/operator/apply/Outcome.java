@@ -1,12 +1,14 @@
 package dev.pullpolicy.operator.apply;
 
+import dev.pullpolicy.api.conditions.FailureReason;
+
 /**
- * What became of one selected namespace after the writes.
+ * What became of one namespace after the writes.
  *
  * @param namespace the namespace
- * @param result synced, conflict or failed
- * @param reason CamelCase reason when not synced
- * @param message message when not synced (never data)
+ * @param result synced, conflict, failed, or none (not selected)
+ * @param reason why, when in conflict or failed
+ * @param message when in conflict or failed (never data)
  * @param serviceAccountsSelected selected ServiceAccounts there
  * @param serviceAccountsPatched those that list the copy now
  * @param wrote whether anything was written
@@ -14,7 +16,7 @@ package dev.pullpolicy.operator.apply;
 public record Outcome(
     String namespace,
     Result result,
-    String reason,
+    FailureReason reason,
     String message,
     int serviceAccountsSelected,
     int serviceAccountsPatched,
@@ -27,5 +29,33 @@ public record Outcome(
     FAILED,
     /** Not selected (or ignored): only cleanup happened. */
     NONE
+  }
+
+  static Outcome none(String namespace, boolean wrote) {
+    return new Outcome(namespace, Result.NONE, null, null, 0, 0, wrote);
+  }
+
+  static Outcome synced(String namespace, int selected, int patched, boolean wrote) {
+    return new Outcome(namespace, Result.SYNCED, null, null, selected, patched, wrote);
+  }
+
+  static Outcome conflict(String namespace, FailureReason reason, String message, boolean wrote) {
+    return new Outcome(namespace, Result.CONFLICT, reason, message, 0, 0, wrote);
+  }
+
+  static Outcome failed(String namespace, Response<?> response, boolean wrote) {
+    return new Outcome(
+        namespace, Result.FAILED, reasonOf(response.code()), response.message(), 0, 0, wrote);
+  }
+
+  /** The failure reason of an HTTP status code. */
+  static FailureReason reasonOf(int code) {
+    return switch (code) {
+      case 403 -> FailureReason.Forbidden;
+      case 404 -> FailureReason.NotFound;
+      case 409 -> FailureReason.Conflict;
+      case 422 -> FailureReason.Invalid;
+      default -> FailureReason.WriteFailed;
+    };
   }
 }

@@ -31,13 +31,13 @@ public class OperatorConfiguration {
    */
   @Singleton
   public static class LeaderElection implements ConfigurationServiceCustomizer {
-    @ConfigProperty(name = "pullpolicy.leader-election.enabled", defaultValue = "true")
-    boolean enabled;
-
     @ConfigProperty(
         name = "pullpolicy.leader-election.lease-name",
         defaultValue = "pullpolicy-operator")
     String leaseName;
+
+    @ConfigProperty(name = "pullpolicy.leader-election.enabled", defaultValue = "true")
+    boolean enabled;
 
     @ConfigProperty(name = "pullpolicy.leader-election.namespace")
     Optional<String> namespace;
@@ -116,13 +116,13 @@ public class OperatorConfiguration {
   /** Client concurrency: enough parallel requests for the writer pool, bounded. */
   @ApplicationScoped
   public static class ClientTuning implements KubernetesConfigCustomizer {
-    @ConfigProperty(name = "pullpolicy.client.max-concurrent-requests", defaultValue = "64")
-    int maxConcurrentRequests;
-
     @ConfigProperty(
         name = "pullpolicy.client.max-concurrent-requests-per-host",
         defaultValue = "32")
     int maxConcurrentRequestsPerHost;
+
+    @ConfigProperty(name = "pullpolicy.client.max-concurrent-requests", defaultValue = "64")
+    int maxConcurrentRequests;
 
     @Override
     public void customize(Config config) {

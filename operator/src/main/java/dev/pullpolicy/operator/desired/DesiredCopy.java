@@ -1,6 +1,7 @@
 package dev.pullpolicy.operator.desired;
 
 import dev.pullpolicy.api.kubelet.PullSecrets;
+import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
@@ -41,7 +42,7 @@ public final class DesiredCopy {
     l.put(PullPolicyLabels.POLICY, policy.getMetadata().getName());
     l.put(PullPolicyLabels.MANAGED_BY, PullPolicyLabels.MANAGED_BY_VALUE);
     a.put(PullPolicyLabels.SOURCE_HASH, config.hash());
-    this.name = Copies.targetName(policy);
+    this.name = Ownership.targetName(policy);
     this.hash = config.hash();
     this.data = Base64.getEncoder().encodeToString(config.json());
     this.labels = l;
@@ -69,11 +70,11 @@ public final class DesiredCopy {
   }
 
   /**
-   * Same verdict as {@link Copies#inSync(Secret, Secret)} against {@link #secret}: type, data (the
-   * one key, compared as its base64 text), no stringData, our labels and annotations present with
-   * our values (others tolerated), our owner reference. The source-hash annotation is compared
-   * first, so a copy from before a rotation is rejected without looking at its data; the data is
-   * still compared, so a hand-edited copy that kept the annotation is found stale.
+   * True when the existing copy is what {@link #secret} would write: type, data (the one key,
+   * compared as its base64 text), no stringData, our labels and annotations present with our values
+   * (others tolerated), our owner reference. The source-hash annotation is compared first, so a
+   * copy from before a rotation is rejected without looking at its data; the data is still
+   * compared, so a hand-edited copy that kept the annotation is found stale.
    */
   public boolean inSync(Secret existing) {
     Map<String, String> a = existing.getMetadata().getAnnotations();

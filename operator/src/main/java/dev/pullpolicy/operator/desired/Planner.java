@@ -1,9 +1,14 @@
 package dev.pullpolicy.operator.desired;
 
+import dev.pullpolicy.api.ownership.Ownership;
+import dev.pullpolicy.api.ownership.ServiceAccountEntries;
+import dev.pullpolicy.api.ownership.WriteDecision;
+import dev.pullpolicy.api.selection.NamespaceVerdict;
+import dev.pullpolicy.api.selection.Namespaces;
+import dev.pullpolicy.api.selection.ServiceAccounts;
 import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
-import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.api.v1alpha1.ServiceAccountSelection;
 import dev.pullpolicy.operator.desired.NamespacePlan.EntryRemoval;
 import dev.pullpolicy.operator.desired.NamespacePlan.State;
@@ -16,11 +21,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * Computes, from cached state only, what every namespace needs for one policy. Pure: no client, no
- * clock, no writes.
+ * clock, no writes. Which namespaces and ServiceAccounts are selected, and what may be done with
+ * the Secret at the target name, are the API module's rules ({@link Namespaces}, {@link
+ * ServiceAccounts}, {@link Ownership}).
  */
 public final class Planner {
   private Planner() {}
@@ -28,6 +35,9 @@ public final class Planner {
   /**
    * @param policy the policy
    * @param config the merged sources
+   * @param ownership the ownership rules for the policy (knowing every policy's sources)
+   * @param knownConflicts namespaces where the last status reported a Secret at the target name
+   *     that the policy may not write and that the cache cannot show (reason Unmanaged)
    * @param namespaces every namespace (from the cache)
    * @param managedSecrets every Secret labelled managed-by pullpolicy (from the cache)
    * @param serviceAccounts every ServiceAccount (from the cache)
@@ -35,12 +45,13 @@ public final class Planner {
   public static List<NamespacePlan> plan(
       PullCredentialPolicy policy,
       MergedConfig config,
+      Ownership ownership,
+      Set<String> knownConflicts,
       Collection<Namespace> namespaces,
       Collection<Secret> managedSecrets,
       Collection<ServiceAccount> serviceAccounts) {
     String me = policy.getMetadata().getName();
-    String target = Copies.targetName(policy);
-    List<SecretReference> sources = policy.getSpec().getSources();
+    String target = ownership.target();
     NamespaceSelection selection = policy.getSpec().getNamespaces();
     ServiceAccountSelection saSelection = policy.getSpec().getServiceAccounts();
     DesiredCopy desiredCopy = DesiredCopy.of(policy, config); // once per plan, not per namespace
@@ -57,7 +68,7 @@ public final class Planner {
     List<NamespacePlan> plans = new ArrayList<>();
     for (Namespace ns : namespaces) {
       String name = ns.getMetadata().getName();
-      NamespaceVerdict verdict = NamespaceSelector.verdict(selection, ns);
+      NamespaceVerdict verdict = Namespaces.verdict(selection, ns);
       if (verdict == NamespaceVerdict.TERMINATING) {
         continue;
       }
@@ -67,7 +78,7 @@ public final class Planner {
       List<Secret> ours = List.of();
       Secret existing = null;
       for (Secret s : secrets) {
-        if (me.equals(Copies.managingPolicy(s))) {
+        if (me.equals(Ownership.managingPolicy(s))) {
           if (ours.isEmpty()) {
             ours = new ArrayList<>(1);
           }
@@ -85,20 +96,21 @@ public final class Planner {
             removals.add(new EntryRemoval(sa, secretName));
           }
         }
+        List<Secret> deletes = deletable(ownership, ours);
         State state = verdict == NamespaceVerdict.IGNORED ? State.IGNORED : State.NOT_SELECTED;
-        if (state == State.NOT_SELECTED && ours.isEmpty() && removals.isEmpty()) {
+        if (state == State.NOT_SELECTED && deletes.isEmpty() && removals.isEmpty()) {
           continue;
         }
         plans.add(
-            new NamespacePlan(
-                name, state, null, null, null, null, ours, List.of(), removals, 0, 0));
+            new NamespacePlan(name, state, null, null, null, deletes, List.of(), removals, 0, 0));
         continue;
       }
 
-      List<Secret> deletes = new ArrayList<>(0);
+      List<Secret> deletes = List.of();
       for (Secret s : ours) {
         if (!target.equals(s.getMetadata().getName())) {
-          deletes.add(s);
+          deletes = deletable(ownership, ours, target);
+          break;
         }
       }
       List<EntryRemoval> removals = new ArrayList<>();
@@ -112,7 +124,7 @@ public final class Planner {
             removals.add(new EntryRemoval(sa, secretName));
           }
         }
-        if (ServiceAccountEntries.selected(saSelection, sa)) {
+        if (ServiceAccounts.selected(saSelection, sa)) {
           selected++;
           if (ServiceAccountEntries.hasEntry(sa, target)) {
             patched++;
@@ -124,55 +136,56 @@ public final class Planner {
         }
       }
 
+      WriteDecision decision =
+          ownership.decide(name, existing == null ? null : existing.getMetadata());
       State state;
-      String reason = null;
-      String message = null;
       Secret desired = null;
-      String existingOwner = existing == null ? null : Copies.managingPolicy(existing);
-      if (isSource(sources, name, target)) {
-        SecretReference here = new SecretReference(name, target);
-        if (sources.size() == 1) {
-          state = State.SYNCED; // the source itself serves in its own namespace
-        } else {
-          state = State.CONFLICT;
-          reason = "SourceSecret";
-          message = "Secret " + here + " is one of several sources; it cannot hold the merged copy";
-        }
-      } else if (existing != null && !me.equals(existingOwner)) {
-        state = State.CONFLICT;
-        reason = "OwnedByOtherPolicy";
-        message = "Secret " + name + "/" + target + " is managed by policy " + existingOwner;
-      } else if (existing != null && desiredCopy.inSync(existing)) {
-        state = State.SYNCED;
-      } else {
-        state = State.WRITE;
+      switch (decision.action()) {
+        case SERVED_BY_SOURCE -> state = State.SYNCED;
+        case CONFLICT -> state = State.CONFLICT;
+        case UPDATE -> state = desiredCopy.inSync(existing) ? State.SYNCED : State.WRITE;
+        case CREATE -> state = knownConflicts.contains(name) ? State.CHECK : State.WRITE;
+        default -> state = State.WRITE; // ADOPT: a labelled Secret naming no policy
+      }
+      if (state == State.WRITE || state == State.CHECK) {
         desired = desiredCopy.secret(name);
       }
+      boolean conflict = state == State.CONFLICT;
       plans.add(
           new NamespacePlan(
               name,
               state,
-              reason,
-              message,
+              decision,
               desired,
               state == State.WRITE ? existing : null,
               deletes,
-              state == State.CONFLICT ? List.of() : add,
+              conflict ? List.of() : add,
               removals,
               selected,
-              state == State.CONFLICT ? 0 : patched));
+              conflict ? 0 : patched));
     }
     plans.sort(Comparator.comparing(NamespacePlan::namespace));
     return plans;
   }
 
-  /** True when the reference names one of the given sources. */
-  public static boolean isSource(Collection<SecretReference> sources, String ns, String name) {
-    for (SecretReference r : sources) {
-      if (r != null && Objects.equals(r.getNamespace(), ns) && Objects.equals(r.getName(), name)) {
-        return true;
+  /** Our copies that the ownership rules let us delete (never a source). */
+  private static List<Secret> deletable(Ownership ownership, List<Secret> ours) {
+    return deletable(ownership, ours, null);
+  }
+
+  /** As {@link #deletable(Ownership, List)}, keeping the one named {@code keep}. */
+  private static List<Secret> deletable(Ownership ownership, List<Secret> ours, String keep) {
+    if (ours.isEmpty()) {
+      return List.of();
+    }
+    List<Secret> deletes = new ArrayList<>(ours.size());
+    for (Secret s : ours) {
+      String name = s.getMetadata().getName();
+      if (!name.equals(keep)
+          && ownership.mayDelete(s.getMetadata().getNamespace(), name, s.getMetadata())) {
+        deletes.add(s);
       }
     }
-    return false;
+    return deletes;
   }
 }

@@ -1,14 +1,15 @@
 package dev.pullpolicy.operator.status;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.conditions.ReadyReason;
+import dev.pullpolicy.api.conditions.SourceValidReason;
 import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.sources.SourceProblem;
 import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.NamespaceCounts;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
-import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.ServiceAccountCounts;
 import dev.pullpolicy.operator.apply.Outcome;
-import dev.pullpolicy.operator.apply.Outcome.Result;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -25,14 +26,6 @@ import java.util.Objects;
  * change stay equal, so that an unchanged status is never written.
  */
 public final class StatusFactory {
-  /** Condition reasons. */
-  public static final String SOURCES_VALID = "SourcesValid";
-
-  public static final String ALL_SYNCED = "AllSynced";
-  public static final String NOT_ALL_SYNCED = "NotAllSynced";
-  public static final String SOURCE_INVALID = "SourceInvalid";
-  public static final String NO_NAMESPACES = "NoNamespacesSelected";
-
   private final Clock clock;
 
   public StatusFactory(Clock clock) {
@@ -52,6 +45,7 @@ public final class StatusFactory {
     PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
     s.setObservedGeneration(generation);
     s.setRegistries(config.registries());
+    s.setSourceHash(config.hash());
 
     int selected = 0, synced = 0, failed = 0, conflicts = 0, saSelected = 0, saPatched = 0;
     boolean wrote = false;
@@ -68,12 +62,12 @@ public final class StatusFactory {
         case CONFLICT -> {
           selected++;
           conflicts++;
-          failures.add(new Failure(o.namespace(), o.reason(), o.message()));
+          failures.add(new Failure(o.namespace(), o.reason().name(), o.message()));
         }
         case FAILED -> {
           selected++;
           failed++;
-          failures.add(new Failure(o.namespace(), o.reason(), o.message()));
+          failures.add(new Failure(o.namespace(), o.reason().name(), o.message()));
         }
         case NONE -> {}
       }
@@ -95,9 +89,9 @@ public final class StatusFactory {
     Condition sourceValid =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_SOURCE_VALID,
+            ConditionType.SourceValid,
             "True",
-            SOURCES_VALID,
+            SourceValidReason.SourcesValid.name(),
             validMessage,
             generation);
     boolean allSynced = synced == selected && saPatched == saSelected;
@@ -116,9 +110,12 @@ public final class StatusFactory {
     Condition ready =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_READY,
+            ConditionType.Ready,
             allSynced ? "True" : "False",
-            allSynced ? (selected == 0 ? NO_NAMESPACES : ALL_SYNCED) : NOT_ALL_SYNCED,
+            (allSynced
+                    ? (selected == 0 ? ReadyReason.NoNamespacesSelected : ReadyReason.AllSynced)
+                    : ReadyReason.NotAllSynced)
+                .name(),
             readyMessage,
             generation);
     s.setConditions(new ArrayList<>(List.of(ready, sourceValid)));
@@ -139,6 +136,7 @@ public final class StatusFactory {
     PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
     s.setObservedGeneration(generation);
     s.setRegistries(prev.getRegistries());
+    s.setSourceHash(prev.getSourceHash());
     s.setNamespaces(prev.getNamespaces());
     s.setServiceAccounts(prev.getServiceAccounts());
     s.setFailures(prev.getFailures());
@@ -146,19 +144,19 @@ public final class StatusFactory {
     Condition sourceValid =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_SOURCE_VALID,
+            ConditionType.SourceValid,
             "False",
-            problem.reason(),
+            problem.reason().name(),
             problem.getMessage(),
             generation);
     Condition ready =
         condition(
             prev,
-            PullPolicyLabels.CONDITION_READY,
+            ConditionType.Ready,
             "False",
-            SOURCE_INVALID,
+            ReadyReason.SourceInvalid.name(),
             "sources are not usable ("
-                + problem.reason()
+                + problem.reason().name()
                 + "); existing copies are left as they are",
             generation);
     s.setConditions(new ArrayList<>(List.of(ready, sourceValid)));
@@ -171,7 +169,7 @@ public final class StatusFactory {
    */
   Condition condition(
       PullCredentialPolicyStatus prev,
-      String type,
+      ConditionType type,
       String status,
       String reason,
       String message,
@@ -184,7 +182,7 @@ public final class StatusFactory {
             ? old.getLastTransitionTime()
             : now();
     return new ConditionBuilder()
-        .withType(type)
+        .withType(type.name())
         .withStatus(status)
         .withReason(reason)
         .withMessage(message)
@@ -199,11 +197,7 @@ public final class StatusFactory {
 
   /** True when the status describes every selected namespace as synced. */
   public static boolean isReady(PullCredentialPolicyStatus s) {
-    Condition c = s.condition(PullPolicyLabels.CONDITION_READY);
+    Condition c = s.condition(ConditionType.Ready);
     return c != null && "True".equals(c.getStatus());
-  }
-
-  static boolean anyFailed(List<Outcome> outcomes) {
-    return outcomes.stream().anyMatch(o -> o.result() == Result.FAILED);
   }
 }

@@ -2,6 +2,7 @@ package dev.pullpolicy.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,7 +70,7 @@ class PlannerBenchmarkTest {
               .build());
       boolean selected = i % prefixes.length < 3;
       if (selected) {
-        copies.add(Copies.desired(policy, name, config));
+        copies.add(DesiredCopy.of(policy, config).secret(name));
       }
       sas.add(
           new ServiceAccountBuilder()
@@ -95,9 +97,10 @@ class PlannerBenchmarkTest {
               .build());
     }
 
+    Ownership ownership = Ownership.of(policy, List.of(new SecretReference("other", "creds")));
     List<NamespacePlan> plans = List.of();
     for (int i = 0; i < WARMUP; i++) {
-      plans = Planner.plan(policy, config, namespaces, copies, sas);
+      plans = Planner.plan(policy, config, ownership, Set.of(), namespaces, copies, sas);
     }
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -106,7 +109,7 @@ class PlannerBenchmarkTest {
     long bytesBefore = threads.getThreadAllocatedBytes(tid);
     for (int i = 0; i < RUNS; i++) {
       long t0 = System.nanoTime();
-      plans = Planner.plan(policy, config, namespaces, copies, sas);
+      plans = Planner.plan(policy, config, ownership, Set.of(), namespaces, copies, sas);
       nanos[i] = System.nanoTime() - t0;
     }
     long bytes = (threads.getThreadAllocatedBytes(tid) - bytesBefore) / RUNS;

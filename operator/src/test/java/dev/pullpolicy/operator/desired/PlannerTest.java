@@ -2,20 +2,25 @@ package dev.pullpolicy.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.operator.desired.NamespacePlan.State;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -29,22 +34,40 @@ class PlannerTest {
     return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
   }
 
+  /** A ServiceAccount with these entries, and the annotation recording ours (null: none). */
   static ServiceAccount sa(String ns, String name, String recorded, String... entries) {
-    ServiceAccountBuilder b =
-        new ServiceAccountBuilder()
-            .withNewMetadata()
+    ServiceAccount sa = new ServiceAccount();
+    sa.setMetadata(
+        new ObjectMetaBuilder()
             .withName(name)
             .withNamespace(ns)
-            .endMetadata();
-    if (recorded != null) {
-      b.editMetadata()
-          .addToAnnotations(PullPolicyLabels.SERVICE_ACCOUNT_ENTRIES, recorded)
-          .endMetadata();
-    }
-    for (String e : entries) {
-      b.addToImagePullSecrets(new LocalObjectReference(e));
-    }
-    return b.build();
+            .withAnnotations(
+                recorded == null
+                    ? null
+                    : Map.of(PullPolicyLabels.SERVICE_ACCOUNT_ENTRIES, recorded))
+            .build());
+    sa.setImagePullSecrets(Stream.of(entries).map(LocalObjectReference::new).toList());
+    return sa;
+  }
+
+  /** The policy, selecting namespaces by these name globs. */
+  static PullCredentialPolicy including(String... globs) {
+    PullCredentialPolicy p = policy();
+    NamespaceSelection sel = new NamespaceSelection();
+    sel.setInclude(List.of(globs));
+    p.getSpec().setNamespaces(sel);
+    return p;
+  }
+
+  static List<String> names(List<? extends HasMetadata> objects) {
+    return objects.stream().map(o -> o.getMetadata().getName()).toList();
+  }
+
+  /** The planned removals as "serviceAccount/secret". */
+  static List<String> removals(NamespacePlan plan) {
+    return plan.removeEntries().stream()
+        .map(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
+        .toList();
   }
 
   static NamespacePlan only(List<NamespacePlan> plans) {
@@ -53,16 +76,30 @@ class PlannerTest {
   }
 
   static Secret copy(String ns) {
-    return Copies.desired(policy(), ns, CopiesTest.CONFIG);
+    return DesiredCopy.of(policy(), CopiesTest.CONFIG).secret(ns);
+  }
+
+  static List<NamespacePlan> plan(
+      PullCredentialPolicy policy,
+      List<Namespace> namespaces,
+      List<Secret> copies,
+      List<ServiceAccount> sas) {
+    return Planner.plan(
+        policy,
+        CopiesTest.CONFIG,
+        Ownership.of(policy, List.of()),
+        Set.of(),
+        namespaces,
+        copies,
+        sas);
   }
 
   @Test
   void aCopyInSyncIsQuiet() {
     NamespacePlan p =
         only(
-            Planner.plan(
+            plan(
                 policy(),
-                CopiesTest.CONFIG,
                 List.of(ns("a")),
                 List.of(copy("a")),
                 List.of(sa("a", "default", "{\"acme\":\"acme\"}", "acme"))));
@@ -77,10 +114,7 @@ class PlannerTest {
         new SecretBuilder(copy("a")).withData(Map.of(".dockerconfigjson", "e30=")).build();
     assertThat(edited.getMetadata().getAnnotations())
         .containsEntry(PullPolicyLabels.SOURCE_HASH, CopiesTest.CONFIG.hash());
-    NamespacePlan p =
-        only(
-            Planner.plan(
-                policy(), CopiesTest.CONFIG, List.of(ns("a")), List.of(edited), List.of()));
+    NamespacePlan p = only(plan(policy(), List.of(ns("a")), List.of(edited), List.of()));
     assertThat(p.state()).isEqualTo(State.WRITE);
     assertThat(p.existing()).isSameAs(edited);
     assertThat(p.desired().getData()).isEqualTo(copy("a").getData());
@@ -103,9 +137,8 @@ class PlannerTest {
         new SecretBuilder(copy("e")).editMetadata().withOwnerReferences().endMetadata().build();
     Secret extraData = new SecretBuilder(copy("f")).addToData("extra", "e30=").build();
     List<NamespacePlan> plans =
-        Planner.plan(
+        plan(
             policy(),
-            CopiesTest.CONFIG,
             List.of(ns("a"), ns("b"), ns("c"), ns("d"), ns("e"), ns("f")),
             List.of(wrongHash, withStringData, wrongType, lostLabel, lostOwner, extraData),
             List.of());
@@ -114,16 +147,12 @@ class PlannerTest {
 
   @Test
   void entriesAndCopiesAreRemovedWhereTheyNoLongerBelong() {
-    PullCredentialPolicy policy = policy();
-    NamespaceSelection sel = new NamespaceSelection();
-    sel.setInclude(List.of("keep-*"));
-    policy.getSpec().setNamespaces(sel);
+    PullCredentialPolicy policy = including("keep-*");
     Secret stale =
         new SecretBuilder(copy("keep-1")).editMetadata().withName("old-name").endMetadata().build();
     List<NamespacePlan> plans =
-        Planner.plan(
+        plan(
             policy,
-            CopiesTest.CONFIG,
             List.of(ns("keep-1"), ns("drop-1"), ns("drop-2")),
             List.of(copy("keep-1"), stale, copy("drop-1")),
             List.of(
@@ -142,22 +171,14 @@ class PlannerTest {
         .containsExactly("drop-1", "drop-2", "keep-1");
     NamespacePlan drop1 = plans.get(0);
     assertThat(drop1.state()).isEqualTo(State.NOT_SELECTED);
-    assertThat(drop1.deletes()).extracting(s -> s.getMetadata().getName()).containsExactly("acme");
+    assertThat(names(drop1.deletes())).containsExactly("acme");
     NamespacePlan drop2 = plans.get(1);
-    assertThat(drop2.removeEntries())
-        .extracting(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
-        .containsExactly("default/acme");
+    assertThat(removals(drop2)).containsExactly("default/acme");
     NamespacePlan keep = plans.get(2);
     assertThat(keep.state()).isEqualTo(State.SYNCED);
-    assertThat(keep.deletes())
-        .extracting(s -> s.getMetadata().getName())
-        .containsExactly("old-name");
-    assertThat(keep.addEntry())
-        .extracting(s -> s.getMetadata().getName())
-        .containsExactly("default");
-    assertThat(keep.removeEntries())
-        .extracting(r -> r.serviceAccount().getMetadata().getName() + "/" + r.secretName())
-        .containsExactlyInAnyOrder("default/old-name", "builder/acme");
+    assertThat(names(keep.deletes())).containsExactly("old-name");
+    assertThat(names(keep.addEntry())).containsExactly("default");
+    assertThat(removals(keep)).containsExactlyInAnyOrder("default/old-name", "builder/acme");
   }
 
   @Test
@@ -169,15 +190,80 @@ class PlannerTest {
             .endMetadata()
             .build();
     List<NamespacePlan> plans =
-        Planner.plan(
+        plan(
             policy(),
-            CopiesTest.CONFIG,
             List.of(ns("a"), ns("src")),
             List.of(others),
             List.of(sa("a", "default", null)));
     assertThat(plans.get(0).state()).isEqualTo(State.CONFLICT);
-    assertThat(plans.get(0).reason()).isEqualTo("OwnedByOtherPolicy");
+    assertThat(plans.get(0).decision().reason()).isEqualTo(FailureReason.OwnedByOtherPolicy);
     assertThat(plans.get(0).addEntry()).isEmpty();
     assertThat(plans.get(1).state()).isEqualTo(State.SYNCED); // the only source serves itself
+  }
+
+  @Test
+  void anotherPolicysSourceAtTheTargetNameIsAConflictBeforeAnyWrite() {
+    PullCredentialPolicy p = policy();
+    List<NamespacePlan> plans =
+        Planner.plan(
+            p,
+            CopiesTest.CONFIG,
+            Ownership.of(p, List.of(new SecretReference("a", "acme"))),
+            Set.of(),
+            List.of(ns("a")),
+            List.of(),
+            List.of(sa("a", "default", null)));
+    NamespacePlan a = only(plans);
+    assertThat(a.state()).isEqualTo(State.CONFLICT);
+    assertThat(a.decision().reason()).isEqualTo(FailureReason.SourceSecret);
+    assertThat(a.quiet()).isTrue();
+  }
+
+  @Test
+  void aCopyThatBecameASourceIsNeverDeleted() {
+    PullCredentialPolicy p = including("elsewhere");
+    List<NamespacePlan> plans =
+        Planner.plan(
+            p,
+            CopiesTest.CONFIG,
+            Ownership.of(p, List.of(new SecretReference("a", "acme"))),
+            Set.of(),
+            List.of(ns("a")),
+            List.of(copy("a")),
+            List.of());
+    assertThat(plans).isEmpty();
+  }
+
+  @Test
+  void aNamespaceTheLastStatusReportedUnmanagedIsReadBeforeWriting() {
+    PullCredentialPolicy p = policy();
+    NamespacePlan a =
+        only(
+            Planner.plan(
+                p,
+                CopiesTest.CONFIG,
+                Ownership.of(p, List.of()),
+                Set.of("a"),
+                List.of(ns("a")),
+                List.of(),
+                List.of()));
+    assertThat(a.state()).isEqualTo(State.CHECK);
+    assertThat(a.desired().getMetadata().getNamespace()).isEqualTo("a");
+    assertThat(a.existing()).isNull();
+    assertThat(a.quiet()).isFalse();
+  }
+
+  @Test
+  void aTerminatingNamespaceIsLeftAloneEvenWhenItOptsOut() {
+    Namespace dying = ns("a");
+    dying.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+    dying.getMetadata().setAnnotations(Map.of(PullPolicyLabels.IGNORE, "True"));
+    assertThat(
+            plan(
+                policy(),
+                List.of(dying),
+                List.of(copy("a")),
+                List.of(sa("a", "default", "{\"acme\":\"acme\"}", "acme"))))
+        .isEmpty();
   }
 }

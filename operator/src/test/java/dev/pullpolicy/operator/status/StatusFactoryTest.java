@@ -2,6 +2,10 @@ package dev.pullpolicy.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.ConditionType;
+import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.conditions.ReadyReason;
+import dev.pullpolicy.api.conditions.SourceValidReason;
 import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.sources.SourceProblem;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
@@ -27,7 +31,7 @@ class StatusFactoryTest {
     List<Outcome> outcomes =
         List.of(
             new Outcome("a", Result.SYNCED, null, null, 2, 2, true),
-            new Outcome("b", Result.CONFLICT, "Unmanaged", "m", 0, 0, false),
+            new Outcome("b", Result.CONFLICT, FailureReason.Unmanaged, "m", 0, 0, false),
             new Outcome("c", Result.NONE, null, null, 0, 0, false));
     PullCredentialPolicyStatus s =
         at("2026-01-01T00:00:00Z").synced(null, 3, CONFIG, 1, 1, outcomes);
@@ -52,7 +56,7 @@ class StatusFactoryTest {
     assertThat(s2).isEqualTo(s1);
     PullCredentialPolicyStatus bad =
         at("2026-01-01T02:00:00Z")
-            .sourceInvalid(s2, 1, new SourceProblem(SourceProblem.NO_AUTHS, "no auths"));
+            .sourceInvalid(s2, 1, new SourceProblem(SourceValidReason.NoAuths, "no auths"));
     assertThat(bad.condition(PullPolicyLabels.CONDITION_SOURCE_VALID).getLastTransitionTime())
         .isEqualTo("2026-01-01T02:00:00Z");
     assertThat(bad.getNamespaces()).isEqualTo(s2.getNamespaces());
@@ -63,12 +67,71 @@ class StatusFactoryTest {
     List<Outcome> outcomes = new ArrayList<>();
     for (int i = 30; i > 0; i--) {
       outcomes.add(
-          new Outcome("ns-%02d".formatted(i), Result.FAILED, "Forbidden", "m", 0, 0, false));
+          new Outcome(
+              "ns-%02d".formatted(i), Result.FAILED, FailureReason.Forbidden, "m", 0, 0, false));
     }
     PullCredentialPolicyStatus s =
         at("2026-01-01T00:00:00Z").synced(null, 1, CONFIG, 1, 0, outcomes);
     assertThat(s.getFailures()).hasSize(PullCredentialPolicyStatus.MAX_FAILURES);
     assertThat(s.getFailures().get(0).getNamespace()).isEqualTo("ns-01");
     assertThat(s.getNamespaces().getFailed()).isEqualTo(30);
+  }
+
+  @Test
+  void publishesTheSourceHashAndKeepsItWhileTheSourcesAreUnusable() {
+    PullCredentialPolicyStatus s =
+        at("2026-01-01T00:00:00Z")
+            .synced(
+                null,
+                1,
+                CONFIG,
+                1,
+                0,
+                List.of(new Outcome("a", Result.SYNCED, null, null, 1, 1, true)));
+    assertThat(s.getSourceHash()).isEqualTo("h");
+    PullCredentialPolicyStatus bad =
+        at("2026-01-01T00:01:00Z")
+            .sourceInvalid(s, 2, new SourceProblem(SourceValidReason.SourceNotFound, "gone"));
+    assertThat(bad.getSourceHash()).isEqualTo("h");
+    assertThat(bad.condition(ConditionType.Ready).getReason())
+        .isEqualTo(ReadyReason.SourceInvalid.name());
+    assertThat(bad.condition(ConditionType.SourceValid).getReason())
+        .isEqualTo(SourceValidReason.SourceNotFound.name());
+  }
+
+  @Test
+  void readyReasonsAreTheEnumsValues() {
+    StatusFactory f = at("2026-01-01T00:00:00Z");
+    assertThat(
+            f.synced(null, 1, CONFIG, 1, 0, List.of()).condition(ConditionType.Ready).getReason())
+        .isEqualTo(ReadyReason.NoNamespacesSelected.name());
+    assertThat(
+            f.synced(
+                    null,
+                    1,
+                    CONFIG,
+                    1,
+                    0,
+                    List.of(new Outcome("a", Result.SYNCED, null, null, 2, 2, false)))
+                .condition(ConditionType.Ready)
+                .getReason())
+        .isEqualTo(ReadyReason.AllSynced.name());
+    assertThat(
+            f.synced(
+                    null,
+                    1,
+                    CONFIG,
+                    1,
+                    0,
+                    List.of(new Outcome("a", Result.SYNCED, null, null, 2, 1, false)))
+                .condition(ConditionType.Ready)
+                .getReason())
+        .as("a ServiceAccount without the entry")
+        .isEqualTo(ReadyReason.NotAllSynced.name());
+    assertThat(
+            f.synced(null, 1, CONFIG, 1, 0, List.of())
+                .condition(ConditionType.SourceValid)
+                .getReason())
+        .isEqualTo(SourceValidReason.SourcesValid.name());
   }
 }

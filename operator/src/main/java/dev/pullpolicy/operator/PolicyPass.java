@@ -1,0 +1,97 @@
+package dev.pullpolicy.operator;
+
+import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.ownership.Ownership;
+import dev.pullpolicy.api.sources.MergedConfig;
+import dev.pullpolicy.api.v1alpha1.Failure;
+import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
+import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
+import dev.pullpolicy.operator.apply.Applier;
+import dev.pullpolicy.operator.apply.Outcome;
+import dev.pullpolicy.operator.desired.NamespacePlan;
+import dev.pullpolicy.operator.desired.Planner;
+import dev.pullpolicy.operator.status.StatusFactory;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One pass of a policy over what the caches hold, once its sources are merged: plan (pure), apply
+ * (through the {@link Applier}), and the status that results. The reconciler runs it on its
+ * informer caches; the desired-state golden tests run it on a snapshot read from files.
+ *
+ * @param policy the policy
+ * @param allPolicies every policy (for their sources: a source of any policy is never written)
+ * @param namespaces every namespace
+ * @param managedSecrets every Secret labelled managed by pullpolicy
+ * @param serviceAccounts every ServiceAccount
+ */
+public record PolicyPass(
+    PullCredentialPolicy policy,
+    Collection<PullCredentialPolicy> allPolicies,
+    Collection<Namespace> namespaces,
+    Collection<Secret> managedSecrets,
+    Collection<ServiceAccount> serviceAccounts) {
+
+  /** What the pass did. */
+  public record Result(
+      List<NamespacePlan> plans, List<Outcome> outcomes, PullCredentialPolicyStatus status) {
+
+    /** True when a write failed in some namespace. */
+    public boolean failed() {
+      return outcomes.stream().anyMatch(o -> o.result() == Outcome.Result.FAILED);
+    }
+
+    /** How many namespaces saw a write. */
+    public long namespacesWritten() {
+      return outcomes.stream().filter(Outcome::wrote).count();
+    }
+  }
+
+  public Result run(MergedConfig config, Applier applier, StatusFactory statuses) {
+    PullCredentialPolicyStatus previous = policy.getStatus();
+    Ownership ownership = Ownership.of(policy, Ownership.sourcesOf(allPolicies));
+    List<NamespacePlan> plans =
+        Planner.plan(
+            policy,
+            config,
+            ownership,
+            unmanagedConflicts(previous),
+            namespaces,
+            managedSecrets,
+            serviceAccounts);
+    List<Outcome> outcomes = applier.apply(policy, ownership, plans);
+    int ignored =
+        (int) plans.stream().filter(p -> p.state() == NamespacePlan.State.IGNORED).count();
+    PullCredentialPolicyStatus status =
+        statuses.synced(
+            previous,
+            policy.getMetadata().getGeneration(),
+            config,
+            policy.getSpec().getSources().size(),
+            ignored,
+            outcomes);
+    return new Result(plans, outcomes, status);
+  }
+
+  /**
+   * The namespaces a status reports as holding a Secret the policy may not write and its caches
+   * cannot show (reason Unmanaged): the planner reads those again instead of creating blindly.
+   */
+  public static Set<String> unmanagedConflicts(PullCredentialPolicyStatus status) {
+    if (status == null || status.getFailures() == null) {
+      return Set.of();
+    }
+    Set<String> namespaces = new HashSet<>();
+    for (Failure f : status.getFailures()) {
+      if (FailureReason.Unmanaged.name().equals(f.getReason())) {
+        namespaces.add(f.getNamespace());
+      }
+    }
+    return namespaces;
+  }
+}
