@@ -24,14 +24,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code src/test/cluster/node} itself: a node whose daemons crashed comes back in place, and
- * {@code down} leaves nothing on the machine. The node is up again when the test ends.
+ * {@code down} leaves nothing on the machine (processes, mounts, the bridge, cgroups, kube-proxy's
+ * nftables tables). The node is up again when the test ends.
  */
 @SystemTest
 @NeedsNode
 class NodeScriptIT {
 
   private static final List<String> DAEMONS =
-      List.of("registry", "containerd", "kubelet", "kube-scheduler");
+      List.of("registry", "containerd", "kubelet", "kube-scheduler", "kube-proxy");
 
   @Test
   void aCrashedNodeComesBackInPlaceAndDownLeavesNothingBehind(
@@ -55,6 +56,7 @@ class NodeScriptIT {
       assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
 
       List<ProcessHandle> restarted = daemons();
+      assertThat(nftTables()).contains("table ip kube-proxy");
       CommandResult down = node.script("down");
       assertThat(down.exitCode()).as(down.describe()).isZero();
       assertThat(down.stderr()).contains("nothing left behind");
@@ -67,6 +69,8 @@ class NodeScriptIT {
       }
       assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")))
           .noneMatch(l -> l.contains(" /run/ppnode") || l.contains(" /var/lib/ppnode"));
+      // kube-proxy's rules: its nftables tables (it leaves them behind when it stops).
+      assertThat(nftTables()).noneMatch(t -> t.endsWith(" kube-proxy"));
       assertThat(node.script("status").exitCode()).isEqualTo(3);
     } finally {
       CommandResult again = node.script("up");
@@ -95,6 +99,19 @@ class NodeScriptIT {
         return false;
       }
     };
+  }
+
+  /** The machine's nftables tables, as {@code nft list tables} prints them. */
+  private static List<String> nftTables() throws IOException {
+    Process p = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    try {
+      assertThat(p.waitFor()).as(out).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return out.lines().map(String::strip).toList();
   }
 
   private static int restarts(Pod pod) {

@@ -90,7 +90,11 @@ public final class TestCluster implements AutoCloseable {
         : root.resolve("target/test-cluster");
   }
 
-  /** Starts the local control plane of {@link #nodeClusterDir} and installs the CRD. */
+  /**
+   * Starts the local control plane of {@link #nodeClusterDir} for the real node ({@code cluster up
+   * --node}: Pods reach its API server through the {@code kubernetes} Service) and installs the
+   * CRD.
+   */
   static TestCluster startForNode() {
     Path root = findRepoRoot();
     Path bin = buildBinaries(root);
@@ -152,7 +156,10 @@ public final class TestCluster implements AutoCloseable {
     Map<String, String> env = Map.of("PULLPOLICY_CLUSTER_DIR", state.toString());
     boolean wasRunning = run(root, env, "src/test/cluster/cluster", "status").exitCode() == 0;
     log((wasRunning ? "reusing" : "starting") + " the local control plane in " + state);
-    CommandResult up = run(root, env, "src/test/cluster/cluster", "up", "--fresh");
+    CommandResult up =
+        forNode
+            ? run(root, env, "src/test/cluster/cluster", "up", "--fresh", "--node")
+            : run(root, env, "src/test/cluster/cluster", "up", "--fresh");
     if (up.exitCode() != 0) {
       throw new IllegalStateException("cluster up failed:\n" + up.describe());
     }

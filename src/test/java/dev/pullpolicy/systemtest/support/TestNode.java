@@ -233,6 +233,40 @@ public final class TestNode implements AutoCloseable {
     return TestCluster.run(cluster.repoRoot(), scriptEnv, UP_TIMEOUT, command);
   }
 
+  /**
+   * GETs {@code path} (e.g. {@code /metrics/probes}) from the kubelet's own API, as the API server
+   * does: with its kubelet client certificate, checking the kubelet's serving certificate against
+   * the cluster CA. (The API server's node proxy refuses the loopback address the kubelet serves
+   * on.)
+   */
+  public String kubeletGet(String path) {
+    Path pki = cluster.localStateDir().orElseThrow().resolve("pki");
+    CommandResult r =
+        TestCluster.run(
+            cluster.repoRoot(),
+            Map.of(),
+            "curl",
+            "-fsS",
+            "--max-time",
+            "20",
+            "--cacert",
+            pki.resolve("ca.crt").toString(),
+            "--cert",
+            pki.resolve("apiserver-kubelet-client.crt").toString(),
+            "--key",
+            pki.resolve("apiserver-kubelet-client.key").toString(),
+            "https://127.0.0.1:" + values.get("PULLPOLICY_NODE_KUBELET_PORT") + path);
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("GET " + path + " from the kubelet failed:\n" + r.describe());
+    }
+    return r.stdout();
+  }
+
+  /** The state folder of the control plane this node joined ({@code PULLPOLICY_CLUSTER_DIR}). */
+  public Path clusterDir() {
+    return cluster.localStateDir().orElseThrow();
+  }
+
   /** Stops the node unless it ran before this test run started. */
   @Override
   public void close() {
