@@ -55,6 +55,17 @@ public final class Bench {
   static final String EXTRA_SA = "builder";
   static final String FLOOR_ENTRIES = "bench.pullpolicy.dev/image-pull-secrets";
   static final String POLICY_ENTRIES = "pullpolicy.dev/image-pull-secrets";
+  static final String FLOOR_LABEL = "bench.pullpolicy.dev/floor";
+  static final String HASH_ANNOTATION = "bench.pullpolicy.dev/source-hash";
+
+  /** The Secret (and ServiceAccount entry) the Java floor writes in each namespace. */
+  static final String JAVA_FLOOR = "bench-floor-java";
+
+  /** The Secret (and ServiceAccount entry) the Go floor writes in each namespace. */
+  static final String GO_FLOOR = "bench-floor-go";
+
+  /** Namespaces made while the operator is stopped, for the time to its first write. */
+  static final int RESTART_NAMESPACES = 10;
 
   private final Options o;
   private final Env env;
@@ -65,11 +76,12 @@ public final class Bench {
   private final String target;
   private final Results results = new Results();
   private final List<String> workNs = new ArrayList<>();
-  private final List<String> floorNs = new ArrayList<>();
   private int concurrency;
   private Watches watches;
   private OperatorRunner operator;
   private String operatorUser;
+  private Path operatorKubeconfig;
+  private GoFloor goFloor;
 
   private Bench(Options o, Env env) throws IOException {
     this.o = o;
@@ -81,7 +93,6 @@ public final class Bench {
     this.target = "bench-registry";
     for (int i = 1; i <= o.namespaces(); i++) {
       workNs.add(String.format("%s-ns-%05d", run, i));
-      floorNs.add(String.format("%s-fl-%05d", run, i));
     }
   }
 
@@ -126,10 +137,11 @@ public final class Bench {
     startOperator();
     fanout();
     rotation(); // before the new namespaces, so that operator and floor both rotate N copies
-    deleteFloorNamespaces(); // the operator's caches then hold N namespaces, not 2 N
+    deleteFloorSecrets();
     newNamespaces();
     steadyState();
     memory();
+    restart(); // last of the operator's scenarios: it leaves a freshly started JVM
     pluginStartUp();
   }
 
@@ -198,43 +210,41 @@ public final class Bench {
   }
 
   /**
-   * Deletes the floor's namespaces and waits until they are gone, so that what follows (new
-   * namespaces, steady state, memory) runs with N namespaces in the cluster.
+   * Deletes the floors' Secrets (one delete-collection per namespace), so that what follows (new
+   * namespaces, steady state, memory) runs without them. Their ServiceAccount entries stay: other
+   * writers' entries are what the operator meets on a real cluster too.
    */
-  private void deleteFloorNamespaces() throws Exception {
+  private void deleteFloorSecrets() throws Exception {
     long t = System.nanoTime();
-    log("deleting the floor's " + floorNs.size() + " namespaces");
     parallel(
         32,
-        floorNs,
+        workNs,
         ns -> {
-          admin.namespaces().withName(ns).delete();
+          admin.secrets().inNamespace(ns).withLabel(FLOOR_LABEL).delete();
           return null;
         });
-    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-    int left;
-    while ((left = admin.namespaces().withLabel(ROLE_LABEL, "floor").list().getItems().size()) > 0
-        && System.nanoTime() < deadline) {
-      Thread.sleep(2000);
-    }
-    results.param("floor_ns_delete_s", seconds(System.nanoTime() - t));
-    if (left > 0) {
-      results.note("floor_ns_left", left);
-    }
-    log(String.format("floor namespaces gone after %.0f s", seconds(System.nanoTime() - t)));
+    results.param("floor_secrets_delete_s", seconds(System.nanoTime() - t));
   }
 
-  /** N namespaces for the operator and N for the floor, each with default and one extra SA. */
+  /**
+   * N namespaces, each with its {@code default} ServiceAccount and one more. The floors and the
+   * operator write in the same namespaces, under different Secret names: the floors first (no
+   * policy exists yet), so each side meets the same objects, and the set-up stays N namespaces.
+   */
   private void setUpNamespaces() throws Exception {
-    List<String> all = new ArrayList<>(workNs);
-    all.addAll(floorNs);
-    List<String> defaults = all.stream().map(n -> n + "/default").toList();
+    createNamespaces(workNs, "operator", Duration.ofMinutes(Math.max(10, o.namespaces() / 200)));
+  }
+
+  /** Creates the namespaces, each with ServiceAccount EXTRA_SA, and waits for their defaults. */
+  private void createNamespaces(List<String> names, String role, Duration timeout)
+      throws Exception {
+    List<String> defaults = names.stream().map(n -> n + "/default").toList();
     Convergence<ServiceAccount> ready = new Convergence<>("default SAs", defaults, sa -> true);
     watches.onServiceAccounts(ready);
-    log("creating " + all.size() + " namespaces, each with ServiceAccount " + EXTRA_SA);
+    log("creating " + names.size() + " namespaces, each with ServiceAccount " + EXTRA_SA);
     parallel(
         32,
-        all,
+        names,
         ns -> {
           admin
               .namespaces()
@@ -243,7 +253,7 @@ public final class Bench {
                       .withNewMetadata()
                       .withName(ns)
                       .addToLabels(RUN_LABEL, run)
-                      .addToLabels(ROLE_LABEL, ns.startsWith(run + "-fl-") ? "floor" : "operator")
+                      .addToLabels(ROLE_LABEL, role)
                       .endMetadata()
                       .build())
               .create();
@@ -259,36 +269,24 @@ public final class Bench {
               .create();
           return null;
         });
-    await(ready, Duration.ofMinutes(10));
+    await(ready, timeout);
     watches.remove(ready);
   }
 
   private void startOperator() throws Exception {
-    Path kubeconfig = tokenKubeconfig("operator");
-    List<String> props = new ArrayList<>();
-    props.add(
-        "-Dquarkus.operator-sdk.controllers.pullcredentialpolicy.max-reconciliation-interval="
-            + o.resyncSeconds()
-            + "s");
-    props.add("-Dpullpolicy.leader-election.namespace=" + systemNs);
+    operatorKubeconfig = tokenKubeconfig("operator");
     log(
         "starting the operator ("
+            + env.operatorJavaHome()
+            + " "
             + String.join(" ", env.operatorJavaOpts())
             + ", resync "
             + o.resyncSeconds()
             + " s) as "
             + operatorUser);
-    long t = System.nanoTime();
-    operator =
-        OperatorRunner.start(
-            env.operatorApp(),
-            kubeconfig,
-            env.operatorJavaOpts(),
-            props,
-            // as the deploy/ Deployment sets it
-            Map.of("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")),
-            env.outDir().resolve("operator.log"));
-    results.param("operator_start_s", seconds(System.nanoTime() - t));
+    operator = launchOperator("operator.log");
+    results.param("operator_start_s", round2(operator.secondsToReady()));
+    results.param("operator_start_cpu_s", operator.cpuSeconds());
     String flags = operator.jcmd("VM.flags");
     for (String gc :
         List.of("UseSerialGC", "UseG1GC", "UseParallelGC", "UseZGC", "UseShenandoahGC")) {
@@ -301,19 +299,61 @@ public final class Bench {
     if (max.find()) {
       results.param("operator_max_heap_mb", Long.parseLong(max.group(1)) / (1024 * 1024));
     }
+    results.param("operator_java", javaVersion(operator.jcmd("VM.version")));
     results.param("operator_jvm", String.join(" ", env.operatorJavaOpts()));
     results.param("resync_s", o.resyncSeconds());
+  }
+
+  /**
+   * Starts the operator with this run's identity and configuration. Its leader-election identity is
+   * fixed (HOSTNAME), as a container restarted in its Pod keeps it: a restart holds the Lease at
+   * once instead of waiting for it to expire.
+   */
+  private OperatorRunner launchOperator(String logName) throws Exception {
+    List<String> props = new ArrayList<>();
+    props.add(
+        "-Dquarkus.operator-sdk.controllers.pullcredentialpolicy.max-reconciliation-interval="
+            + o.resyncSeconds()
+            + "s");
+    props.add("-Dpullpolicy.leader-election.namespace=" + systemNs);
+    Map<String, String> penv = new LinkedHashMap<>();
+    // as the deploy/ Deployment sets it
+    penv.put("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2"));
+    penv.put("HOSTNAME", run + "-operator");
+    return OperatorRunner.start(
+        env.operatorJavaHome(),
+        env.operatorApp(),
+        operatorKubeconfig,
+        env.operatorJavaOpts(),
+        props,
+        penv,
+        env.outDir().resolve(logName));
+  }
+
+  private static String javaVersion(String vmVersion) {
+    for (String line : vmVersion.split("\n")) {
+      if (line.startsWith("JDK ")) {
+        return line.trim();
+      }
+    }
+    return vmVersion.lines().skip(1).findFirst().orElse("?").trim();
   }
 
   // ---------------------------------------------------------------- fan-out
 
   private void fanout() throws Exception {
     Secret source = admin.secrets().inNamespace(systemNs).withName("registry-creds").get();
-    // The floor first (no policy exists yet, so the operator has nothing to do), then the operator.
+    // The floors first (no policy exists yet, so the operator has nothing to do), then the
+    // operator; the Go floor last of the two, right before the operator.
     try (KubernetesClient floor = client(tokenKubeconfig("floor"), 64)) {
-      long floorNanos = floorFanout(floor, source);
+      long floorNanos = javaFloorFanout(floor, source);
       results.figure("fanout_floor_s", seconds(floorNanos));
-      log(String.format("fan-out floor: %.2f s", seconds(floorNanos)));
+      log(String.format("fan-out floor, Java client: %.2f s", seconds(floorNanos)));
+    }
+    if (goFloor() != null) {
+      long goNanos = goFloorFanout(source);
+      results.figure("fanout_go_floor_s", seconds(goNanos));
+      log(String.format("fan-out floor, Go client: %.2f s", seconds(goNanos)));
     }
     Convergence<Secret> copies =
         watches.onSecrets(
@@ -326,6 +366,7 @@ public final class Bench {
             new Convergence<>(
                 "ServiceAccount entries", saKeys(workNs), sa -> hasEntry(sa, target)));
     double[] r0 = reconcileTimer();
+    double cpu0 = operator.cpuSeconds();
     long t0 = System.nanoTime();
     admin.resource(policyYaml()).create();
     Duration timeout = Duration.ofSeconds(Math.max(180, o.namespaces()));
@@ -335,25 +376,49 @@ public final class Bench {
     watches.remove(copies);
     watches.remove(sas);
     results.figure("fanout_s", seconds(took));
+    results.figure("fanout_cpu_s", operatorCpuUntilIdle(cpu0, "fanout"));
     reconcilesSince("fanout", r0);
     results.ratio("fanout_ratio", "fanout_s", "fanout_floor_s");
+    results.ratio("fanout_go_ratio", "fanout_s", "fanout_go_floor_s");
     log(String.format("fan-out operator: %.2f s", seconds(took)));
   }
 
-  private long floorFanout(KubernetesClient floor, Secret source) throws Exception {
-    Convergence<Secret> copies =
-        watches.onSecrets(
-            new Convergence<>(
-                "floor copies",
-                keys(floorNs, target),
-                s -> Objects.equals(s.getData(), source.getData())));
-    Convergence<ServiceAccount> sas =
-        watches.onServiceAccounts(
-            new Convergence<>(
-                "floor ServiceAccount entries", saKeys(floorNs), sa -> hasEntry(sa, target)));
+  /**
+   * The operator's CPU time since {@code cpu0}, once it is idle again: the work its own writes'
+   * events cause after the watches saw the last write belongs to the scenario. Idle: its reconcile
+   * count did not move for two seconds (at most a minute of waiting).
+   */
+  private double operatorCpuUntilIdle(double cpu0, String scenario) throws Exception {
+    long t = System.nanoTime();
+    double last = reconcileTimer()[0];
+    int still = 0;
+    while (still < 2 && System.nanoTime() - t < Duration.ofMinutes(1).toNanos()) {
+      Thread.sleep(1000);
+      double now = reconcileTimer()[0];
+      still = now == last ? still + 1 : 0;
+      last = now;
+    }
+    double cpu = operator.cpuSeconds() - cpu0;
+    results.param(scenario + "_idle_after_s", seconds(System.nanoTime() - t));
+    return cpu;
+  }
+
+  private GoFloor goFloor() throws IOException {
+    if (env.writeFloor() == null) {
+      return null;
+    }
+    if (goFloor == null) {
+      goFloor = new GoFloor(env.writeFloor(), tokenKubeconfig("floor"), env.outDir());
+    }
+    return goFloor;
+  }
+
+  /** The floor's fan-out by the Java client (the operator's client, fabric8 on Vert.x). */
+  private long javaFloorFanout(KubernetesClient floor, Secret source) throws Exception {
+    FloorConvergence c = floorFanoutConvergence(JAVA_FLOOR, source);
     // What the operator has in its informer caches before it writes: the ServiceAccounts.
     Map<String, ServiceAccount> cached = new LinkedHashMap<>();
-    for (String ns : floorNs) {
+    for (String ns : workNs) {
       for (String name : List.of("default", EXTRA_SA)) {
         cached.put(ns + "/" + name, watches.serviceAccount(ns, name));
       }
@@ -361,30 +426,97 @@ public final class Bench {
     long t0 = System.nanoTime();
     parallel(
         concurrency,
-        floorNs,
+        workNs,
         ns -> {
-          floor.secrets().inNamespace(ns).resource(copyOf(source, ns)).create();
+          floor.secrets().inNamespace(ns).resource(copyOf(source, ns, JAVA_FLOOR)).create();
           for (String name : List.of("default", EXTRA_SA)) {
-            addEntry(floor, cached.get(ns + "/" + name));
+            addEntry(floor, cached.get(ns + "/" + name), JAVA_FLOOR);
           }
           return null;
         });
-    Duration timeout = Duration.ofSeconds(Math.max(180, o.namespaces()));
-    await(copies, timeout);
-    await(sas, timeout);
-    watches.remove(copies);
-    watches.remove(sas);
-    return Math.max(copies.lastDoneNanos(), sas.lastDoneNanos()) - t0;
+    return c.await(t0);
   }
 
-  private Secret copyOf(Secret source, String ns) {
+  /** The floor's fan-out by client-go (write-floor), the same writes at the same concurrency. */
+  private long goFloorFanout(Secret source) throws Exception {
+    FloorConvergence c = floorFanoutConvergence(GO_FLOOR, source);
+    Map<String, Object> plan = goPlan("fanout", GO_FLOOR, source.getData());
+    plan.put("serviceAccounts", List.of("default", EXTRA_SA));
+    plan.put("entryAnnotation", FLOOR_ENTRIES);
+    plan.put("entryValue", "{\"" + GO_FLOOR + "\":\"floor\"}");
+    try (GoFloor.Pass pass = goFloor().start("fanout", plan)) {
+      long t0 = System.nanoTime();
+      pass.go();
+      long took = c.await(t0);
+      GoFloor.Report r = pass.finish(Duration.ofMinutes(5));
+      results.param("fanout_go_floor_own_s", r.seconds());
+      results.param("fanout_go_floor_requests", r.requests());
+      results.param("fanout_go_floor_conflicts", r.conflicts());
+      return took;
+    }
+  }
+
+  private Map<String, Object> goPlan(String mode, String secretName, Map<String, String> data) {
+    Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put("mode", mode);
+    plan.put("concurrency", concurrency);
+    plan.put("namespaces", workNs);
+    plan.put("secretName", secretName);
+    plan.put("secretType", "kubernetes.io/dockerconfigjson");
+    plan.put("data", data);
+    plan.put("labels", Map.of(RUN_LABEL, run, FLOOR_LABEL, "go"));
+    plan.put("hashAnnotation", HASH_ANNOTATION);
+    return plan;
+  }
+
+  /** The watches' view of one floor's fan-out: its N Secrets and 2 N ServiceAccount entries. */
+  private final class FloorConvergence {
+    private final Convergence<Secret> copies;
+    private final Convergence<ServiceAccount> sas;
+
+    FloorConvergence(Convergence<Secret> copies, Convergence<ServiceAccount> sas) {
+      this.copies = copies;
+      this.sas = sas;
+    }
+
+    /** Waits for all of it; nanoseconds from {@code t0} to the last. */
+    long await(long t0) throws InterruptedException {
+      Duration timeout = Duration.ofSeconds(Math.max(180, o.namespaces()));
+      try {
+        Bench.await(copies, timeout);
+        if (sas != null) {
+          Bench.await(sas, timeout);
+        }
+      } finally {
+        watches.remove(copies);
+        if (sas != null) {
+          watches.remove(sas);
+        }
+      }
+      return Math.max(copies.lastDoneNanos(), sas == null ? 0 : sas.lastDoneNanos()) - t0;
+    }
+  }
+
+  private FloorConvergence floorFanoutConvergence(String name, Secret source) {
+    return new FloorConvergence(
+        watches.onSecrets(
+            new Convergence<>(
+                name + " copies",
+                keys(workNs, name),
+                s -> Objects.equals(s.getData(), source.getData()))),
+        watches.onServiceAccounts(
+            new Convergence<>(
+                name + " ServiceAccount entries", saKeys(workNs), sa -> hasEntry(sa, name))));
+  }
+
+  private Secret copyOf(Secret source, String ns, String name) {
     return new SecretBuilder()
         .withNewMetadata()
-        .withName(target)
+        .withName(name)
         .withNamespace(ns)
         .addToLabels(RUN_LABEL, run)
-        .addToLabels("bench.pullpolicy.dev/floor", "true")
-        .addToAnnotations("bench.pullpolicy.dev/source-hash", random(64))
+        .addToLabels(FLOOR_LABEL, "java")
+        .addToAnnotations(HASH_ANNOTATION, random(64))
         .endMetadata()
         .withType(source.getType())
         .withData(source.getData())
@@ -392,14 +524,14 @@ public final class Bench {
   }
 
   /** The same read-modify-write the operator does: from the cached object, retry on conflict. */
-  private void addEntry(KubernetesClient c, ServiceAccount cached) {
+  private void addEntry(KubernetesClient c, ServiceAccount cached, String entry) {
     ServiceAccount sa = cached;
     for (int attempt = 0; ; attempt++) {
       ServiceAccount edited = new ServiceAccountBuilder(sa).build();
       List<LocalObjectReference> refs = new ArrayList<>(edited.getImagePullSecrets());
-      refs.add(new LocalObjectReference(target));
+      refs.add(new LocalObjectReference(entry));
       edited.setImagePullSecrets(refs);
-      edited.getMetadata().getAnnotations().put(FLOOR_ENTRIES, "{\"" + target + "\":\"floor\"}");
+      edited.getMetadata().getAnnotations().put(FLOOR_ENTRIES, "{\"" + entry + "\":\"floor\"}");
       try {
         c.serviceAccounts().inNamespace(sa.getMetadata().getNamespace()).resource(edited).update();
         return;
@@ -431,11 +563,11 @@ public final class Bench {
             labels:
               %s: %s
           namespaces:
-            include: ["%s-ns-*", "%s-new-*"]
+            include: ["%s-ns-*", "%s-new-*", "%s-rs-*"]
           serviceAccounts:
             names: [default, %s]
         """
-        .formatted(policy, systemNs, target, RUN_LABEL, run, run, run, EXTRA_SA);
+        .formatted(policy, systemNs, target, RUN_LABEL, run, run, run, run, EXTRA_SA);
   }
 
   // ---------------------------------------------------------------- new namespaces
@@ -454,6 +586,7 @@ public final class Bench {
                 sa -> hasEntry(sa, target)));
     log("creating " + count + " namespaces at " + o.newNamespaceRate() + "/s");
     double[] before = reconcileTimer();
+    double cpu0 = operator.cpuSeconds();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     ExecutorService creators = Executors.newFixedThreadPool(4);
     AtomicInteger next = new AtomicInteger();
@@ -483,6 +616,10 @@ public final class Bench {
     timer.shutdownNow();
     creators.shutdown();
     watches.remove(patched);
+    // the CPU per new namespace: what one namespace's events cost, at this N
+    double cpu = operatorCpuUntilIdle(cpu0, "newns");
+    results.figure("newns_cpu_ms", cpu * 1000 / count);
+    results.param("newns_cpu_s", cpu);
     double[] after = reconcileTimer();
     double n = after[0] - before[0];
     results.param("newns_reconciles", Double.isNaN(n) ? null : (long) n);
@@ -532,16 +669,21 @@ public final class Bench {
   // ---------------------------------------------------------------- rotation
 
   /**
-   * The operator's rotation between two floor rotations (floor, operator, floor): the floor's
-   * Secrets carry no label the operator watches, so a floor pass after the operator's is as clean
-   * as the one before; the floor figure is their mean.
+   * The operator's rotation between floor rotations (Java floor, Go floor, operator, Go floor, Java
+   * floor): the floors' Secrets carry no label the operator watches, so a floor pass after the
+   * operator's is as clean as the one before; each floor figure is the mean of its two.
    */
   private void rotation() throws Exception {
     Secret rotated = sourceSecret("v2");
-    double before;
-    double after;
+    double javaBefore;
+    double javaAfter;
+    Double goBefore = null;
+    Double goAfter = null;
     try (KubernetesClient floor = client(tokenKubeconfig("floor"), 64)) {
-      before = floorRotation(floor, sourceSecret("v2"));
+      javaBefore = javaFloorRotation(floor, sourceSecret("v2"));
+      if (goFloor() != null) {
+        goBefore = goFloorRotation(sourceSecret("v2"), "before");
+      }
       Convergence<Secret> copies =
           watches.onSecrets(
               new Convergence<>(
@@ -549,6 +691,7 @@ public final class Bench {
                   keys(workNs, target),
                   s -> Objects.equals(s.getData(), rotated.getData())));
       double[] r0 = reconcileTimer();
+      double cpu0 = operator.cpuSeconds();
       long t0 = System.nanoTime();
       admin
           .secrets()
@@ -558,44 +701,71 @@ public final class Bench {
       await(copies, Duration.ofSeconds(Math.max(180, o.namespaces())));
       watches.remove(copies);
       results.figure("rotation_s", seconds(copies.lastDoneNanos() - t0));
+      results.figure("rotation_cpu_s", operatorCpuUntilIdle(cpu0, "rotation"));
       reconcilesSince("rotation", r0);
-      after = floorRotation(floor, sourceSecret("v3"));
+      if (goFloor() != null) {
+        goAfter = goFloorRotation(sourceSecret("v3"), "after");
+      }
+      javaAfter = javaFloorRotation(floor, sourceSecret("v3"));
     }
-    results.param("rotation_floor_before_s", before);
-    results.param("rotation_floor_after_s", after);
-    results.figure("rotation_floor_s", (before + after) / 2);
+    results.param("rotation_floor_before_s", javaBefore);
+    results.param("rotation_floor_after_s", javaAfter);
+    results.figure("rotation_floor_s", (javaBefore + javaAfter) / 2);
     results.ratio("rotation_ratio", "rotation_s", "rotation_floor_s");
+    if (goBefore != null && goAfter != null) {
+      results.param("rotation_go_floor_before_s", goBefore);
+      results.param("rotation_go_floor_after_s", goAfter);
+      results.figure("rotation_go_floor_s", (goBefore + goAfter) / 2);
+      results.ratio("rotation_go_ratio", "rotation_s", "rotation_go_floor_s");
+    }
     log(
         String.format(
-            "rotation: operator %.2f s, floor %.2f s before and %.2f s after",
-            results.get("rotation_s"), before, after));
+            "rotation: operator %.2f s; floors before and after: Java %.2f / %.2f s, Go %s / %s s",
+            results.get("rotation_s"), javaBefore, javaAfter, goBefore, goAfter));
   }
 
-  /** N Secret updates (new data) by the floor client; seconds until the watch saw them all. */
-  private double floorRotation(KubernetesClient floor, Secret rotated) throws Exception {
+  /** N Secret updates (new data) by the Java floor; seconds until the watch saw them all. */
+  private double javaFloorRotation(KubernetesClient floor, Secret rotated) throws Exception {
     Convergence<Secret> floorCopies =
         watches.onSecrets(
             new Convergence<>(
-                "floor copies rotated",
-                keys(floorNs, target),
+                "Java floor copies rotated",
+                keys(workNs, JAVA_FLOOR),
                 s -> Objects.equals(s.getData(), rotated.getData())));
     Map<String, Secret> cached = new LinkedHashMap<>();
-    for (String ns : floorNs) {
-      cached.put(ns, watches.secret(ns, target));
+    for (String ns : workNs) {
+      cached.put(ns, watches.secret(ns, JAVA_FLOOR));
     }
     long t0 = System.nanoTime();
     parallel(
         concurrency,
-        floorNs,
+        workNs,
         ns -> {
           Secret s = new SecretBuilder(cached.get(ns)).withData(rotated.getData()).build();
-          s.getMetadata().getAnnotations().put("bench.pullpolicy.dev/source-hash", random(64));
+          s.getMetadata().getAnnotations().put(HASH_ANNOTATION, random(64));
           floor.secrets().inNamespace(ns).resource(s).update();
           return null;
         });
-    await(floorCopies, Duration.ofSeconds(Math.max(180, o.namespaces())));
-    watches.remove(floorCopies);
-    return seconds(floorCopies.lastDoneNanos() - t0);
+    return seconds(new FloorConvergence(floorCopies, null).await(t0));
+  }
+
+  /** The same N Secret updates by client-go (write-floor). */
+  private double goFloorRotation(Secret rotated, String when) throws Exception {
+    Convergence<Secret> floorCopies =
+        watches.onSecrets(
+            new Convergence<>(
+                "Go floor copies rotated",
+                keys(workNs, GO_FLOOR),
+                s -> Objects.equals(s.getData(), rotated.getData())));
+    try (GoFloor.Pass pass =
+        goFloor().start("rotation-" + when, goPlan("rotation", GO_FLOOR, rotated.getData()))) {
+      long t0 = System.nanoTime();
+      pass.go();
+      double took = seconds(new FloorConvergence(floorCopies, null).await(t0));
+      GoFloor.Report r = pass.finish(Duration.ofMinutes(5));
+      results.param("rotation_go_floor_" + when + "_own_s", r.seconds());
+      return took;
+    }
   }
 
   // ---------------------------------------------------------------- steady state
@@ -603,6 +773,7 @@ public final class Bench {
   private void steadyState() throws Exception {
     Thread.sleep(o.settleSeconds() * 1000L);
     double reconcilesBefore = operator.metricSum("pullpolicy_reconciles_total");
+    double cpu0 = operator.cpuSeconds();
     Instant from = Instant.now();
     log(
         "steady state: counting the operator's writes for "
@@ -612,6 +783,7 @@ public final class Bench {
             + " s)");
     Thread.sleep(o.steadySeconds() * 1000L);
     Instant to = Instant.now();
+    results.figure("steady_cpu_s", operator.cpuSeconds() - cpu0);
     double reconciles = operator.metricSum("pullpolicy_reconciles_total") - reconcilesBefore;
     results.param("steady_reconciles", Double.isNaN(reconciles) ? null : (long) reconciles);
     Thread.sleep(3000); // the audit log is written in batches of at most a second
@@ -702,6 +874,7 @@ public final class Bench {
     results.param("noise_create_s", seconds(System.nanoTime() - t));
     double withNoise = settledRss("with " + noise + " unrelated Secrets");
     results.figure("rss_mb", withNoise);
+    results.param("operator_threads", operator.threads());
     try {
       results.param("rss_peak_mb", round1(operator.peakRssMb()));
     } catch (IOException e) {
@@ -727,6 +900,78 @@ public final class Bench {
       Files.writeString(env.outDir().resolve("nmt-" + key + ".txt"), nmt);
     }
     return round1(rss);
+  }
+
+  // ---------------------------------------------------------------- restart: the first write
+
+  /**
+   * The operator stopped (SIGTERM), a few namespaces made while it is down, the operator started
+   * again: from the start of its process to its first write (the first copy or ServiceAccount entry
+   * the watches see in those namespaces), and to all of them. It holds the Lease at once (same
+   * identity), so this is its own start-up: JVM, Quarkus, informers' first lists, planning.
+   */
+  private void restart() throws Exception {
+    List<String> names =
+        IntStream.rangeClosed(1, RESTART_NAMESPACES)
+            .mapToObj(i -> String.format("%s-rs-%05d", run, i))
+            .toList();
+    operator.close();
+    createNamespaces(names, "restart", Duration.ofMinutes(5));
+    Convergence<Secret> copies =
+        watches.onSecrets(
+            new Convergence<>(
+                "copies after restart",
+                keys(names, target),
+                s -> s.getMetadata().getLabels().containsKey(RUN_LABEL)));
+    Convergence<ServiceAccount> sas =
+        watches.onServiceAccounts(
+            new Convergence<>("entries after restart", saKeys(names), sa -> hasEntry(sa, target)));
+    log("restarting the operator; " + names.size() + " namespaces are waiting for it");
+    Instant wallStart = Instant.now();
+    operator = launchOperator("operator-restart.log");
+    long started = operator.startedNanos();
+    results.param("restart_ready_s", round2(operator.secondsToReady()));
+    await(copies, Duration.ofMinutes(3));
+    await(sas, Duration.ofMinutes(3));
+    watches.remove(copies);
+    watches.remove(sas);
+    long first = Long.MAX_VALUE;
+    for (String k : keys(names, target)) {
+      first = Math.min(first, copies.doneAt(k));
+    }
+    for (String k : saKeys(names)) {
+      first = Math.min(first, sas.doneAt(k));
+    }
+    results.figure("first_write_s", seconds(first - started));
+    results.param(
+        "restart_converged_s",
+        seconds(Math.max(copies.lastDoneNanos(), sas.lastDoneNanos()) - started));
+    results.param("restart_cpu_s", operatorCpuUntilIdle(0, "restart"));
+    Thread.sleep(3000); // the audit log is written in batches of at most a second
+    List<AuditLog.Event> writes =
+        new AuditLog(env.auditLog())
+            .events(
+                e ->
+                    operatorUser.equals(e.user())
+                        && e.isWrite()
+                        && !"leases".equals(e.resource())
+                        && !"events".equals(e.resource())
+                        && !Instant.parse(e.requestReceived()).isBefore(wallStart));
+    writes.stream()
+        .map(e -> Instant.parse(e.requestReceived()))
+        .min(Instant::compareTo)
+        .ifPresent(
+            at ->
+                results.param(
+                    "first_write_audit_s", Duration.between(wallStart, at).toMillis() / 1000.0));
+    log(
+        String.format(
+            "restart: ready after %.2f s, first write after %.2f s, all %d namespaces after %.2f"
+                + " s",
+            operator.secondsToReady(),
+            results.get("first_write_s"),
+            names.size(),
+            seconds(Math.max(copies.lastDoneNanos(), sas.lastDoneNanos()) - started)));
   }
 
   // ---------------------------------------------------------------- plugin start-up
@@ -965,6 +1210,10 @@ public final class Bench {
 
   static double seconds(long nanos) {
     return Math.round(nanos / 1e7) / 100.0;
+  }
+
+  static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 
   static double round1(double v) {

@@ -11,6 +11,8 @@ record Env(
     Path auditLog,
     Path kubectlDir,
     Path operatorApp,
+    Path operatorJavaHome,
+    Path writeFloor,
     Path pluginDir,
     Path outDir,
     List<String> operatorJavaOpts,
@@ -24,14 +26,27 @@ record Env(
       "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
           + " -XX:MaxHeapFreeRatio=30";
 
+  /** The JDK the operator's image is linked from (operator-image), used when present. */
+  static final Path IMAGE_JDK = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+
   static Env fromEnvironment() {
-    Path plugin = path("BENCH_PLUGIN_DIR");
+    Path plugin = optionalPath("BENCH_PLUGIN_DIR");
+    Path javaHome = optionalPath("BENCH_OPERATOR_JAVA_HOME");
+    if (javaHome == null) {
+      javaHome =
+          Files.isExecutable(IMAGE_JDK.resolve("bin/java"))
+              ? IMAGE_JDK
+              : Path.of(System.getProperty("java.home"));
+    }
+    Path floor = optionalPath("BENCH_WRITE_FLOOR");
     String opts = System.getenv().getOrDefault("BENCH_OPERATOR_JAVA_OPTS", DEFAULT_JAVA_OPTS);
     return new Env(
         path("BENCH_KUBECONFIG"),
         path("BENCH_AUDIT_LOG"),
         path("BENCH_KUBECTL_DIR"),
         path("BENCH_OPERATOR_APP"),
+        javaHome,
+        floor != null && Files.isExecutable(floor) ? floor : null,
         plugin != null && Files.isDirectory(plugin) ? plugin : null,
         path("BENCH_OUT"),
         Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
@@ -39,14 +54,16 @@ record Env(
   }
 
   private static Path path(String name) {
-    String v = System.getenv(name);
-    if (v == null || v.isBlank()) {
-      if (name.equals("BENCH_PLUGIN_DIR")) {
-        return null;
-      }
+    Path p = optionalPath(name);
+    if (p == null) {
       throw new IllegalStateException(
           name + " is not set: run the benchmark with src/test/bench/run");
     }
-    return Path.of(v).toAbsolutePath().normalize();
+    return p;
+  }
+
+  private static Path optionalPath(String name) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? null : Path.of(v).toAbsolutePath().normalize();
   }
 }

@@ -23,19 +23,38 @@ import java.util.regex.Pattern;
  */
 final class OperatorRunner implements AutoCloseable {
 
+  /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ; 100 on Linux/x86). */
+  private static final double TICKS_PER_SECOND = 100.0;
+
   private final Process process;
   private final Path logFile;
   private final int port;
   private final List<String> command;
+  private final long startedNanos;
+  private final long readyNanos;
 
-  private OperatorRunner(Process process, Path logFile, int port, List<String> command) {
+  private OperatorRunner(
+      Process process,
+      Path logFile,
+      int port,
+      List<String> command,
+      long startedNanos,
+      long readyNanos) {
     this.process = process;
     this.logFile = logFile;
     this.port = port;
     this.command = command;
+    this.startedNanos = startedNanos;
+    this.readyNanos = readyNanos;
   }
 
+  /**
+   * Starts the operator and waits until it is ready.
+   *
+   * @param javaHome the JDK or runtime that runs it
+   */
   static OperatorRunner start(
+      Path javaHome,
       Path appDir,
       Path kubeconfig,
       List<String> jvmOptions,
@@ -48,7 +67,7 @@ final class OperatorRunner implements AutoCloseable {
       port = s.getLocalPort();
     }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.addAll(jvmOptions);
     command.addAll(systemProperties);
     command.add("-jar");
@@ -59,13 +78,34 @@ final class OperatorRunner implements AutoCloseable {
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
     pb.environment().putAll(env);
-    OperatorRunner runner = new OperatorRunner(pb.start(), logFile, port, command);
-    runner.awaitReady(Duration.ofMinutes(3));
-    return runner;
+    long started = System.nanoTime();
+    Process process = pb.start();
+    OperatorHealth.awaitReady(process, port, Duration.ofMinutes(3), () -> "see " + logFile);
+    return new OperatorRunner(process, logFile, port, command, started, System.nanoTime());
   }
 
-  private void awaitReady(Duration timeout) {
-    OperatorHealth.awaitReady(process, port, timeout, () -> "see " + logFile);
+  /** System.nanoTime just before the process was started. */
+  long startedNanos() {
+    return startedNanos;
+  }
+
+  /** Seconds from the start of the process until its readiness endpoint answered. */
+  double secondsToReady() {
+    return (readyNanos - startedNanos) / 1e9;
+  }
+
+  /** CPU time (user + system) the process has used so far, in seconds, from /proc/<pid>/stat. */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+    // the command name (field 2) is in parentheses and may hold spaces: count after its end
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    // fields 14 (utime) and 15 (stime) of stat are the 12th and 13th after the name
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+  }
+
+  /** The number of threads of the process, from /proc/<pid>/status. */
+  long threads() throws IOException {
+    return procStatusNumber("Threads");
   }
 
   long pid() {
@@ -90,15 +130,15 @@ final class OperatorRunner implements AutoCloseable {
 
   /** Resident set size from /proc/<pid>/status, in MiB. */
   double rssMb() throws IOException {
-    return procStatusKb("VmRSS") / 1024.0;
+    return procStatusNumber("VmRSS") / 1024.0;
   }
 
   /** Peak resident set size since start, in MiB. */
   double peakRssMb() throws IOException {
-    return procStatusKb("VmHWM") / 1024.0;
+    return procStatusNumber("VmHWM") / 1024.0;
   }
 
-  private long procStatusKb(String field) throws IOException {
+  private long procStatusNumber(String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
       if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
@@ -110,7 +150,7 @@ final class OperatorRunner implements AutoCloseable {
   /** Runs {@code jcmd <pid> <command...>} and returns its output ("" when jcmd fails). */
   String jcmd(String... args) throws InterruptedException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(jcmd().toString());
     cmd.add(Long.toString(pid()));
     cmd.addAll(List.of(args));
     try {
@@ -124,6 +164,12 @@ final class OperatorRunner implements AutoCloseable {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** The jcmd of the JDK that runs the operator, else the benchmark's own. */
+  private Path jcmd() {
+    Path own = Path.of(command.get(0)).resolveSibling("jcmd");
+    return Files.isExecutable(own) ? own : Path.of(System.getProperty("java.home"), "bin", "jcmd");
   }
 
   /** Heap in use after the last GC, in MiB, from {@code jcmd GC.heap_info}; -1 if unknown. */
