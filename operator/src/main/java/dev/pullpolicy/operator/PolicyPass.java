@@ -22,13 +22,15 @@ import java.util.Set;
 /**
  * One pass of a policy over what the caches hold, once its sources are merged: plan (pure), apply
  * (through the {@link Applier}), and the status that results. The reconciler runs it on its
- * informer caches; the desired-state golden tests run it on a snapshot read from files.
+ * informer caches, over every namespace (a full pass) or over the few that events concern (a
+ * partial pass, see {@link PolicyMemory}); the desired-state golden tests run it on a snapshot read
+ * from files.
  *
  * @param policy the policy
  * @param allPolicies every policy (for their sources: a source of any policy is never written)
- * @param namespaces every namespace
- * @param managedSecrets every Secret labelled managed by pullpolicy
- * @param serviceAccounts every ServiceAccount
+ * @param namespaces the namespaces to plan (every namespace, for a full pass)
+ * @param managedSecrets the Secrets labelled managed by pullpolicy in those namespaces
+ * @param serviceAccounts the ServiceAccounts in those namespaces
  */
 public record PolicyPass(
     PullCredentialPolicy policy,
@@ -52,30 +54,47 @@ public record PolicyPass(
     }
   }
 
+  /**
+   * The plans of the namespaces given and what applying them did, in the same order.
+   *
+   * @param plans one per namespace that needs something or counts in the status
+   * @param outcomes one per plan
+   */
+  public record Applied(List<NamespacePlan> plans, List<Outcome> outcomes) {
+
+    /** How many of the namespaces opt out. */
+    public int ignored() {
+      return (int) plans.stream().filter(p -> p.state() == NamespacePlan.State.IGNORED).count();
+    }
+  }
+
+  /** Plans and applies, and the status of the namespaces given (every namespace: a full pass). */
   public Result run(MergedConfig config, Applier applier, StatusFactory statuses) {
-    PullCredentialPolicyStatus previous = policy.getStatus();
+    Applied a = apply(config, applier);
+    PullCredentialPolicyStatus status =
+        statuses.synced(
+            policy.getStatus(),
+            policy.getMetadata().getGeneration(),
+            config,
+            policy.getSpec().getSources().size(),
+            a.ignored(),
+            a.outcomes());
+    return new Result(a.plans(), a.outcomes(), status);
+  }
+
+  /** Plans the namespaces given (pure) and applies the plans. */
+  public Applied apply(MergedConfig config, Applier applier) {
     Ownership ownership = Ownership.of(policy, Ownership.sourcesOf(allPolicies));
     List<NamespacePlan> plans =
         Planner.plan(
             policy,
             config,
             ownership,
-            unmanagedConflicts(previous),
+            unmanagedConflicts(policy.getStatus()),
             namespaces,
             managedSecrets,
             serviceAccounts);
-    List<Outcome> outcomes = applier.apply(policy, ownership, plans);
-    int ignored =
-        (int) plans.stream().filter(p -> p.state() == NamespacePlan.State.IGNORED).count();
-    PullCredentialPolicyStatus status =
-        statuses.synced(
-            previous,
-            policy.getMetadata().getGeneration(),
-            config,
-            policy.getSpec().getSources().size(),
-            ignored,
-            outcomes);
-    return new Result(plans, outcomes, status);
+    return new Applied(plans, applier.apply(policy, ownership, plans));
   }
 
   /**

@@ -23,6 +23,7 @@ import dev.pullpolicy.operator.status.StatusFactory;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -39,6 +40,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import jakarta.inject.Inject;
@@ -46,9 +48,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -77,6 +81,9 @@ public class PullCredentialPolicyReconciler
   /** Namespace where Events about the cluster-scoped policy are recorded. */
   static final String EVENT_NAMESPACE = "default";
 
+  /** How often a full pass runs when no resync interval is configured (JOSDK's is 10 h). */
+  static final Duration DEFAULT_FULL_PASS_INTERVAL = Duration.ofMinutes(10);
+
   /** The index by namespace every fabric8 informer keeps (of copies and ServiceAccounts here). */
   static final String BY_NAMESPACE = Cache.NAMESPACE_INDEX;
 
@@ -85,6 +92,8 @@ public class PullCredentialPolicyReconciler
   private final PolicyMetrics metrics;
   private final Clock clock;
   private final StatusFactory statuses;
+  private final PolicyPasses passes;
+  private final PolicyPasses.Caches caches = new InformerCaches();
 
   private InformerEventSource<Namespace, PullCredentialPolicy> namespaces;
   private InformerEventSource<Secret, PullCredentialPolicy> copies;
@@ -100,24 +109,23 @@ public class PullCredentialPolicyReconciler
     this.metrics = metrics;
     this.clock = clock;
     this.statuses = new StatusFactory(clock);
+    this.passes = new PolicyPasses(applier, statuses);
   }
 
   @Override
   public List<EventSource<?, PullCredentialPolicy>> prepareEventSources(
       EventSourceContext<PullCredentialPolicy> context) {
     policies = context.getPrimaryCache();
+    // Each mapper marks the event's namespace for the policies it concerns (DirtyNamespaces), so
+    // that their reconciles plan only that namespace. No primary-to-secondary index (the
+    // reconciler never asks JOSDK for secondary resources): without this mapper JOSDK would keep
+    // an index of every cached object per policy and call the mappers twice per event.
     namespaces =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Namespace.class, PullCredentialPolicy.class)
                 .withName("namespaces")
-                .withSecondaryToPrimaryMapper(
-                    ns ->
-                        ids(
-                            AffectedPolicies.ofNamespace(
-                                ns,
-                                allPolicies(),
-                                copies.byIndex(BY_NAMESPACE, ns.getMetadata().getName()),
-                                serviceAccounts.byIndex(BY_NAMESPACE, ns.getMetadata().getName()))))
+                .withPrimaryToSecondaryMapper(NO_SECONDARY_INDEX)
+                .withSecondaryToPrimaryMapper(this::policiesOfNamespaceEvent)
                 .withOnUpdateFilter(
                     (n, o) ->
                         !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels())
@@ -133,22 +141,26 @@ public class PullCredentialPolicyReconciler
             InformerEventSourceConfiguration.from(Secret.class, PullCredentialPolicy.class)
                 .withName("copies")
                 .withLabelSelector(MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper(s -> ids(AffectedPolicies.ofCopy(s, allPolicies())))
+                .withPrimaryToSecondaryMapper(NO_SECONDARY_INDEX)
+                .withSecondaryToPrimaryMapper(
+                    s -> marked(AffectedPolicies.ofCopy(s, allPolicies()), s))
                 .build(),
             context);
     serviceAccounts =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ServiceAccount.class, PullCredentialPolicy.class)
                 .withName("serviceaccounts")
+                .withPrimaryToSecondaryMapper(NO_SECONDARY_INDEX)
                 .withSecondaryToPrimaryMapper(
                     sa ->
-                        ids(
+                        marked(
                             AffectedPolicies.ofServiceAccount(
                                 sa,
                                 namespaces
                                     .get(new ResourceID(sa.getMetadata().getNamespace()))
                                     .orElse(null),
-                                allPolicies())))
+                                allPolicies()),
+                            sa))
                 .withOnUpdateFilter(
                     (n, o) ->
                         !Objects.equals(n.getImagePullSecrets(), o.getImagePullSecrets())
@@ -160,6 +172,61 @@ public class PullCredentialPolicyReconciler
             context);
     sources = new SourceSecrets(context.getClient(), metrics::sourceChanged);
     return List.of(namespaces, copies, serviceAccounts, sources);
+  }
+
+  private static final PrimaryToSecondaryMapper<PullCredentialPolicy> NO_SECONDARY_INDEX =
+      p -> Set.of();
+
+  /** The policies a Namespace event concerns; its namespace is marked for each. */
+  private Set<ResourceID> policiesOfNamespaceEvent(Namespace ns) {
+    String name = ns.getMetadata().getName();
+    return ids(
+        passes.marked(
+            AffectedPolicies.ofNamespace(
+                ns,
+                allPolicies(),
+                copies.byIndex(BY_NAMESPACE, name),
+                serviceAccounts.byIndex(BY_NAMESPACE, name)),
+            name,
+            true));
+  }
+
+  /** Marks the object's namespace for the policies, and returns their ids. */
+  private Set<ResourceID> marked(Set<String> policyNames, HasMetadata object) {
+    return ids(passes.marked(policyNames, object.getMetadata().getNamespace(), false));
+  }
+
+  /** The informers, as the passes read them. */
+  private final class InformerCaches implements PolicyPasses.Caches {
+    @Override
+    public Collection<Namespace> namespaces() {
+      return namespaces.list().toList();
+    }
+
+    @Override
+    public Collection<Secret> copies() {
+      return copies.list().toList();
+    }
+
+    @Override
+    public Collection<ServiceAccount> serviceAccounts() {
+      return serviceAccounts.list().toList();
+    }
+
+    @Override
+    public Optional<Namespace> namespace(String name) {
+      return namespaces.get(new ResourceID(name));
+    }
+
+    @Override
+    public Collection<Secret> copiesIn(String namespace) {
+      return copies.byIndex(BY_NAMESPACE, namespace);
+    }
+
+    @Override
+    public Collection<ServiceAccount> serviceAccountsIn(String namespace) {
+      return serviceAccounts.byIndex(BY_NAMESPACE, namespace);
+    }
   }
 
   private List<PullCredentialPolicy> allPolicies() {
@@ -196,18 +263,22 @@ public class PullCredentialPolicyReconciler
       throw sourceInvalid(policy, previous, generation, problem, started);
     }
 
-    // compute from the caches only, apply the writes (bounded parallelism), and the status
-    PolicyPass.Result pass =
-        new PolicyPass(
-                policy,
-                allPolicies(),
-                namespaces.list().toList(),
-                copies.list().toList(),
-                serviceAccounts.list().toList())
-            .run(config, applier, statuses);
-
+    // compute from the caches only, apply the writes (bounded parallelism), and the status: over
+    // every namespace when nothing else is safe, else over those events marked since last time
+    PolicyPasses.Pass pass =
+        passes.run(
+            policy,
+            allPolicies(),
+            config,
+            caches,
+            started,
+            context
+                .getControllerConfiguration()
+                .maxReconciliationInterval()
+                .orElse(DEFAULT_FULL_PASS_INTERVAL));
     // record
     PullCredentialPolicyStatus status = pass.status();
+    metrics.pass(name, pass.full(), pass.planned());
     metrics.namespaces(
         name,
         status.getNamespaces().getSelected(),
@@ -358,6 +429,7 @@ public class PullCredentialPolicyReconciler
         "policy %s deleted: %s %d copies and ServiceAccount entries",
         name, orphan ? "orphaned" : "removed", changed);
     sources.untrack(name);
+    passes.forget(name);
     metrics.forget(name);
     return DeleteControl.defaultDelete();
   }

@@ -31,6 +31,20 @@ public record Outcome(
     NONE
   }
 
+  /** The same outcome, as a fact about the namespace rather than news of this pass: no write. */
+  public Outcome withoutWrite() {
+    return wrote
+        ? new Outcome(
+            namespace,
+            result,
+            reason,
+            message,
+            serviceAccountsSelected,
+            serviceAccountsPatched,
+            false)
+        : this;
+  }
+
   static Outcome none(String namespace, boolean wrote) {
     return new Outcome(namespace, Result.NONE, null, null, 0, 0, wrote);
   }

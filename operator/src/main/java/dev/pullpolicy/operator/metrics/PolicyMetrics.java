@@ -46,6 +46,24 @@ public class PolicyMetrics {
         .record(took);
   }
 
+  /**
+   * A pass of a reconcile: full (every namespace) or partial (the namespaces events concerned), and
+   * how many namespaces it planned.
+   */
+  public void pass(String policy, boolean full, int namespaces) {
+    Tags tags = Tags.of("policy", policy, "kind", full ? "full" : "partial");
+    Counter.builder("pullpolicy.passes")
+        .description("Passes of a policy's reconciles, full or over the namespaces events marked")
+        .tags(tags)
+        .register(registry)
+        .increment();
+    Counter.builder("pullpolicy.pass.namespaces")
+        .description("Namespaces planned by the passes of a policy")
+        .tags(tags)
+        .register(registry)
+        .increment(namespaces);
+  }
+
   public void error(String policy, String reason) {
     Counter.builder("pullpolicy.reconcile.errors")
         .description("Reconciles that failed or found an unusable source")

@@ -48,7 +48,7 @@ public final class InMemoryCluster implements Writer {
   }
 
   /** The next request of that verb and resource (e.g. "update secrets") answers this code. */
-  InMemoryCluster failNext(String request, int code) {
+  public InMemoryCluster failNext(String request, int code) {
     failNext.put(request, code);
     return this;
   }
@@ -56,6 +56,12 @@ public final class InMemoryCluster implements Writer {
   /** Changes a held Secret behind the cache's back (a new resourceVersion). */
   void edit(String namespace, String name, UnaryOperator<Secret> edit) {
     secrets.put(namespace + "/" + name, stamp(edit.apply(secrets.get(namespace + "/" + name))));
+  }
+
+  /** Removes every object of the namespace (it was deleted), without a request. */
+  public synchronized void deleteNamespace(String namespace) {
+    secrets.keySet().removeIf(k -> k.startsWith(namespace + "/"));
+    serviceAccounts.keySet().removeIf(k -> k.startsWith(namespace + "/"));
   }
 
   public List<String> requests() {
