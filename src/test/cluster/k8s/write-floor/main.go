@@ -19,7 +19,8 @@
 // client-side rate limit (QPS -1): the API server's own flow control is the only bound.
 //
 // Protocol on stdin/stdout: after the set-up (client, lists) it prints "ready" and waits for one
-// line on stdin; then it writes and prints "done <seconds> <requests> <conflicts> <failures>".
+// line on stdin; then it writes and prints "done <seconds> <requests> <conflicts> <failures>
+// <cpu-seconds>" (the CPU time of the writes, without the set-up).
 // The benchmark times the writes with its own watches, from the moment it sends that line.
 package main
 
@@ -34,6 +35,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -136,6 +138,9 @@ func run(kubeconfig, planFile string) error {
 		return fmt.Errorf("plan: unknown mode %q", p.Mode)
 	}
 
+	var setup syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &setup)
+	setupCPU := time.Duration(setup.Utime.Nano() + setup.Stime.Nano())
 	fmt.Println("ready")
 	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 		return fmt.Errorf("waiting for the start: %w", err)
@@ -204,8 +209,11 @@ func run(kubeconfig, planFile string) error {
 	}
 	close(tasks)
 	wg.Wait()
-	fmt.Printf("done %.3f %d %d %d\n", time.Since(start).Seconds(), requests.Load(),
-		conflicts.Load(), failures.Load())
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	cpu := time.Duration(ru.Utime.Nano()+ru.Stime.Nano()) - setupCPU
+	fmt.Printf("done %.3f %d %d %d %.3f\n", time.Since(start).Seconds(), requests.Load(),
+		conflicts.Load(), failures.Load(), cpu.Seconds())
 	if failures.Load() > 0 {
 		return fmt.Errorf("%d writes failed, the first: %v", failures.Load(), firstErr)
 	}

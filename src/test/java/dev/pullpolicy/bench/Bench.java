@@ -452,6 +452,7 @@ public final class Bench {
       results.param("fanout_go_floor_own_s", r.seconds());
       results.param("fanout_go_floor_requests", r.requests());
       results.param("fanout_go_floor_conflicts", r.conflicts());
+      results.param("fanout_go_floor_cpu_s", r.cpuSeconds());
       return took;
     }
   }
@@ -764,6 +765,7 @@ public final class Bench {
       double took = seconds(new FloorConvergence(floorCopies, null).await(t0));
       GoFloor.Report r = pass.finish(Duration.ofMinutes(5));
       results.param("rotation_go_floor_" + when + "_own_s", r.seconds());
+      results.param("rotation_go_floor_" + when + "_cpu_s", r.cpuSeconds());
       return took;
     }
   }

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class GoFloor {
 
   /** What one run of the program reported: its own time for the writes, and what it sent. */
-  record Report(double seconds, long requests, long conflicts, long failures) {}
+  record Report(double seconds, long requests, long conflicts, long failures, double cpuSeconds) {}
 
   /** A started pass, ready to write. */
   static final class Pass implements AutoCloseable {
@@ -53,7 +53,7 @@ final class GoFloor {
         throw new IllegalStateException("write-floor failed: " + tail());
       }
       String[] f = done.trim().split(" ");
-      if (f.length != 5 || !f[0].equals("done")) {
+      if (f.length != 6 || !f[0].equals("done")) {
         throw new IllegalStateException("write-floor said " + done);
       }
       return new Report(
