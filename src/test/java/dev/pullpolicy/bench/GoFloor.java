@@ -60,7 +60,8 @@ final class GoFloor {
           Double.parseDouble(f[1]),
           Long.parseLong(f[2]),
           Long.parseLong(f[3]),
-          Long.parseLong(f[4]));
+          Long.parseLong(f[4]),
+          Double.parseDouble(f[5]));
     }
 
     private String readLine() {
