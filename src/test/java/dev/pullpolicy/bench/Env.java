@@ -40,6 +40,10 @@ record Env(
     }
     Path floor = optionalPath("BENCH_WRITE_FLOOR");
     String opts = System.getenv().getOrDefault("BENCH_OPERATOR_JAVA_OPTS", DEFAULT_JAVA_OPTS);
+    Path aot = optionalPath("BENCH_OPERATOR_AOT_CACHE");
+    if (aot != null && Files.isRegularFile(aot)) {
+      opts = opts + " -XX:AOTCache=" + aot;
+    }
     return new Env(
         path("BENCH_KUBECONFIG"),
         path("BENCH_AUDIT_LOG"),
