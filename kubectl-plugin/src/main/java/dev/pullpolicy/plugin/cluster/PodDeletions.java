@@ -44,11 +44,13 @@ public class PodDeletions {
                 "api/v1/namespaces",
                 URLUtils.encodeToUTF(namespace),
                 "pods",
-                URLUtils.encodeToUTF(name))
-            + (serverDryRun ? "?dryRun=All" : "");
+                URLUtils.encodeToUTF(name));
+    // With a body, the API server reads every option from it (a dryRun query parameter would be
+    // ignored).
     String body =
         "{\"apiVersion\":\"v1\",\"kind\":\"DeleteOptions\""
             + (uid == null ? "" : ",\"preconditions\":{\"uid\":\"" + uid + "\"}")
+            + (serverDryRun ? ",\"dryRun\":[\"All\"]" : "")
             + "}";
     HttpRequest.Builder builder =
         c.getHttpClient().newHttpRequestBuilder().uri(url).delete("application/json", body);
