@@ -40,11 +40,11 @@ public class PodDeletions {
     KubernetesClient c = client.get();
     String url =
         URLUtils.join(
-                c.getMasterUrl().toString(),
-                "api/v1/namespaces",
-                URLUtils.encodeToUTF(namespace),
-                "pods",
-                URLUtils.encodeToUTF(name));
+            c.getMasterUrl().toString(),
+            "api/v1/namespaces",
+            URLUtils.encodeToUTF(namespace),
+            "pods",
+            URLUtils.encodeToUTF(name));
     // With a body, the API server reads every option from it (a dryRun query parameter would be
     // ignored).
     String body =
