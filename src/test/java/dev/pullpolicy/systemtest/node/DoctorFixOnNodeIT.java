@@ -47,7 +47,7 @@ class DoctorFixOnNodeIT {
                 l -> l.size() == 2 && l.stream().allMatch(Workloads::pullFailed));
     awaitPod(client, ns, "bare", Workloads::pullFailed);
     record("Deployment's Pod created before its ServiceAccount's entry", client, stuck.get(0));
-    usePullSecret(client, ns, "registry", node.dockerConfigJson());
+    usePullSecret(client, ns, "registry", credentialOfItsOwn(node));
     Set<String> stuckUids =
         stuck.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
     String bareUid = uid(client, ns, "bare");
@@ -118,6 +118,16 @@ class DoctorFixOnNodeIT {
         .until(
             () -> cluster.kubectl("pullpolicy", "doctor", "-n", ns),
             r -> r.exitCode() == 0 && r.stdout().startsWith("No problem found"));
+  }
+
+  /**
+   * The registry's credentials with an e-mail field, so that they hash differently from every other
+   * test's: the kubelet remembers which credential pulled an image and lets later Pods with the
+   * same credential use it without a pull, which other tests that assert a pull would notice.
+   */
+  private static String credentialOfItsOwn(TestNode node) {
+    String json = node.dockerConfigJson();
+    return json.replace("\"username\":", "\"email\":\"doctor-fix@example.invalid\",\"username\":");
   }
 
   private static String uid(KubernetesClient client, String ns, String pod) {

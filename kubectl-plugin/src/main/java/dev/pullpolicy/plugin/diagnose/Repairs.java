@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -96,7 +97,7 @@ public final class Repairs {
   public static List<Repair> plan(
       List<Finding> findings,
       Map<String, String> uids,
-      java.util.function.BiFunction<String, Controller, OwnerRead> owners) {
+      BiFunction<String, Controller, OwnerRead> owners) {
     Map<String, Repair> byPod = new LinkedHashMap<>();
     for (Finding f : findings) {
       if (!(f.cause() instanceof PodPredatesServiceAccount p)) {
