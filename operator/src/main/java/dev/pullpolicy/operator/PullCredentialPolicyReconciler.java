@@ -16,7 +16,7 @@ import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.operator.apply.Applier;
 import dev.pullpolicy.operator.apply.Response;
 import dev.pullpolicy.operator.apply.Writer;
-import dev.pullpolicy.operator.cache.CachedCopy;
+import dev.pullpolicy.operator.cache.CopyStore;
 import dev.pullpolicy.operator.events.AffectedPolicies;
 import dev.pullpolicy.operator.metrics.PolicyMetrics;
 import dev.pullpolicy.operator.sources.SourceSecrets;
@@ -41,7 +41,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -144,7 +143,7 @@ public class PullCredentialPolicyReconciler
                 .withLabelSelector(MANAGED_SELECTOR)
                 // metadata, type and the hash of the data only: memory grows with the number of
                 // copies, not with what they hold
-                .withItemStore(new TransformingItemStore<>(CachedCopy.STRIP))
+                .withItemStore(new CopyStore())
                 .withInformerListLimit(COPIES_LIST_LIMIT)
                 .withSecondaryToPrimaryMapper(s -> ids(AffectedPolicies.ofCopy(s, allPolicies())))
                 .build(),

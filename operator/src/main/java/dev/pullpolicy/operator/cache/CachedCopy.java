@@ -6,7 +6,6 @@ import dev.pullpolicy.api.sources.SourceConfigs;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Base64;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * A managed Secret as the operator's cache keeps it: metadata (without managed fields) and type, no
@@ -20,9 +19,6 @@ import java.util.function.UnaryOperator;
  */
 public final class CachedCopy extends Secret {
   private static final long serialVersionUID = 1L;
-
-  /** The informer transform: what the copies cache keeps of each Secret it receives. */
-  public static final UnaryOperator<Secret> STRIP = CachedCopy::of;
 
   @JsonIgnore private final transient String dataHash;
 

@@ -10,6 +10,7 @@ import dev.pullpolicy.api.v1alpha1.PullCredentialPolicySpec;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.Target;
 import dev.pullpolicy.operator.cache.CachedCopy;
+import dev.pullpolicy.operator.cache.CopyStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -151,6 +152,19 @@ public class CopiesTest {
       }
     }
     assertThat(variants.stream().filter(template::inSync)).hasSize(3);
+  }
+
+  @Test
+  void theCopyStoreKeepsNoDataAndAnnouncesWhatItStores() {
+    CopyStore store = new CopyStore();
+    Secret desired = DesiredCopy.of(policy(), CONFIG).secret("ns");
+    store.put(store.getKey(desired), new SecretBuilder(desired).build());
+    assertThat(store.getKey(desired)).isEqualTo("ns/acme");
+    assertThat(store.get("ns/acme")).isInstanceOf(CachedCopy.class);
+    assertThat(store.get("ns/acme").getData()).isNull();
+    assertThat(DesiredCopy.of(policy(), CONFIG).inSync(store.get("ns/acme"))).isTrue();
+    // the informer then announces its initial list from the store, not the objects as received
+    assertThat(store.isFullState()).isTrue();
   }
 
   @Test
