@@ -76,8 +76,7 @@ class LargeSourceIT {
       PullCredentialPolicy ready = awaitConverged(client, operator, policy);
       long seconds = (System.nanoTime() - start) / 1_000_000_000;
       report("fan-out", operator, jvm, seconds);
-      assertThat(ready.getStatus().getRegistriesOmitted())
-          .isEqualTo(TrustIT.countRegistries(big) - 100);
+      assertThat(ready.getStatus().getNamespaces().getFailed()).isZero();
       Secret sample = secret(client, namespaces.get(NAMESPACES / 2), policy);
       assertThat(configOf(sample)).hasSize(big.length());
 
@@ -103,6 +102,12 @@ class LargeSourceIT {
 
       deletePolicy(client, policy);
       assertThat(operator.isAlive()).isTrue();
+      // the next tests should not share the control plane with 300 MB of namespaces going away
+      namespaces.forEach(ns -> client.namespaces().withName(ns).delete());
+      await()
+          .atMost(CONVERGE)
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> client.namespaces().withLabel("large", policy).list().getItems().isEmpty());
     } finally {
       // whatever happened, leave no large copies for the next operator: the namespaces take them
       client.resources(PullCredentialPolicy.class).withName(policy).delete();
