@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
+import dev.pullpolicy.systemtest.support.CommandResult;
 import dev.pullpolicy.systemtest.support.OperatorProcess;
 import dev.pullpolicy.systemtest.support.SystemTest;
 import dev.pullpolicy.systemtest.support.TestCluster;
@@ -106,6 +107,45 @@ class TrustIT {
                 .withData(copy.getData())
                 .build())
         .create();
+  }
+
+  @Test
+  void aPasswordInARegistryKeyReachesNeitherStatusNorThePluginsOutput(
+      TestCluster cluster, KubernetesClient client) {
+    String prefix = cluster.uniqueName("userinfo");
+    String src = cluster.newNamespace("src");
+    String ns = cluster.newNamespace(prefix);
+    String password = "pw-in-the-key-" + prefix;
+    pullSecret(
+        client,
+        src,
+        "creds",
+        "{\"auths\":{\"https://robot:"
+            + password
+            + "@registry.acme.io:5000/\":{\"auth\":\""
+            + b64("robot:" + password)
+            + "\"}}}");
+    policy(
+        client,
+        prefix,
+        "  sources: [{namespace: %s, name: creds}]\n  namespaces: {include: [\"%s-*\"]}\n"
+            .formatted(src, prefix));
+    PullCredentialPolicy p = awaitReady(client, prefix, 1);
+    assertThat(p.getStatus().getRegistries()).containsExactly("registry.acme.io:5000");
+    assertThat(Serialization.asJson(p.getStatus())).doesNotContain(password);
+    awaitServiceAccount(client, ns, "default", sa -> pullSecretNames(sa).contains(prefix));
+    for (String[] command :
+        List.of(
+            new String[] {"pullpolicy", "list"},
+            new String[] {"pullpolicy", "status", prefix},
+            new String[] {"pullpolicy", "status", prefix, "-o", "json"},
+            new String[] {"pullpolicy", "explain", "registry.acme.io:5000/app:1", "-n", ns})) {
+      CommandResult r = cluster.kubectl(command);
+      // list answers 1 when any policy of the cluster is not Ready (other tests' may not be)
+      assertThat(r.exitCode()).as(r.describe()).isIn(0, command[1].equals("list") ? 1 : 0);
+      assertThat(r.stdout() + r.stderr()).as(r.describe()).doesNotContain(password);
+    }
+    deletePolicy(client, prefix);
   }
 
   @Test
