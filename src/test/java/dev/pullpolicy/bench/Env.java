@@ -22,7 +22,7 @@ record Env(
    */
   static final String DEFAULT_JAVA_OPTS =
       "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
-          + " -XX:MaxHeapFreeRatio=30";
+          + " -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError";
 
   static Env fromEnvironment() {
     Path plugin = path("BENCH_PLUGIN_DIR");
