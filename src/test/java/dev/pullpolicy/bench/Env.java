@@ -24,7 +24,7 @@ record Env(
    */
   static final String DEFAULT_JAVA_OPTS =
       "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
-          + " -XX:MaxHeapFreeRatio=30";
+          + " -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError";
 
   /** The JDK the operator's image is linked from (operator-image), used when present. */
   static final Path IMAGE_JDK = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");

@@ -1,6 +1,7 @@
 package dev.pullpolicy.bench;
 
 import dev.pullpolicy.systemtest.support.OperatorHealth;
+import dev.pullpolicy.systemtest.support.ProcessMemory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,9 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The built operator as a separate JVM, the way its Deployment runs it ({@code java <opts> -jar
@@ -105,7 +103,12 @@ final class OperatorRunner implements AutoCloseable {
 
   /** The number of threads of the process, from /proc/<pid>/status. */
   long threads() throws IOException {
-    return procStatusNumber("Threads");
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+      if (line.startsWith("Threads:")) {
+        return Long.parseLong(line.substring("Threads:".length()).trim());
+      }
+    }
+    throw new IOException("no thread count for pid " + pid());
   }
 
   long pid() {
@@ -130,40 +133,17 @@ final class OperatorRunner implements AutoCloseable {
 
   /** Resident set size from /proc/<pid>/status, in MiB. */
   double rssMb() throws IOException {
-    return procStatusNumber("VmRSS") / 1024.0;
+    return ProcessMemory.rssMb(pid());
   }
 
   /** Peak resident set size since start, in MiB. */
   double peakRssMb() throws IOException {
-    return procStatusNumber("VmHWM") / 1024.0;
-  }
-
-  private long procStatusNumber(String field) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
-      if (line.startsWith(field + ":")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    throw new IOException(field + " not found for pid " + pid());
+    return ProcessMemory.peakRssMb(pid());
   }
 
   /** Runs {@code jcmd <pid> <command...>} and returns its output ("" when jcmd fails). */
   String jcmd(String... args) throws InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(jcmd().toString());
-    cmd.add(Long.toString(pid()));
-    cmd.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return "";
-      }
-      return p.exitValue() == 0 ? out : "";
-    } catch (IOException e) {
-      return "";
-    }
+    return ProcessMemory.jcmd(jcmd(), pid(), args);
   }
 
   /** The jcmd of the JDK that runs the operator, else the benchmark's own. */
@@ -174,16 +154,7 @@ final class OperatorRunner implements AutoCloseable {
 
   /** Heap in use after the last GC, in MiB, from {@code jcmd GC.heap_info}; -1 if unknown. */
   double heapUsedMb() throws InterruptedException {
-    String info = jcmd("GC.heap_info");
-    // G1: "garbage-first heap total ..K, used ..K"; Serial/Parallel: one line per generation.
-    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
-    long kb = 0;
-    boolean found = false;
-    while (m.find()) {
-      kb += Long.parseLong(m.group(1));
-      found = true;
-    }
-    return found ? kb / 1024.0 : -1;
+    return ProcessMemory.heapUsedMb(pid());
   }
 
   /**

@@ -99,7 +99,8 @@ public record PolicyPass(
 
   /**
    * The namespaces a status reports as holding a Secret the policy may not write and its caches
-   * cannot show (reason Unmanaged): the planner reads those again instead of creating blindly.
+   * cannot show (reasons Unmanaged and NotAPullSecret: Secrets not labelled as pullpolicy's): the
+   * planner reads those again instead of creating blindly.
    */
   public static Set<String> unmanagedConflicts(PullCredentialPolicyStatus status) {
     if (status == null || status.getFailures() == null) {
@@ -107,7 +108,8 @@ public record PolicyPass(
     }
     Set<String> namespaces = new HashSet<>();
     for (Failure f : status.getFailures()) {
-      if (FailureReason.Unmanaged.name().equals(f.getReason())) {
+      if (FailureReason.Unmanaged.name().equals(f.getReason())
+          || FailureReason.NotAPullSecret.name().equals(f.getReason())) {
         namespaces.add(f.getNamespace());
       }
     }

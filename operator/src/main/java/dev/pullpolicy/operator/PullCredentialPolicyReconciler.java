@@ -16,6 +16,7 @@ import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.operator.apply.Applier;
 import dev.pullpolicy.operator.apply.Response;
 import dev.pullpolicy.operator.apply.Writer;
+import dev.pullpolicy.operator.cache.CopyStore;
 import dev.pullpolicy.operator.events.AffectedPolicies;
 import dev.pullpolicy.operator.metrics.PolicyMetrics;
 import dev.pullpolicy.operator.sources.SourceSecrets;
@@ -87,6 +88,13 @@ public class PullCredentialPolicyReconciler
   /** The index by namespace every fabric8 informer keeps (of copies and ServiceAccounts here). */
   static final String BY_NAMESPACE = Cache.NAMESPACE_INDEX;
 
+  /**
+   * Page size of the copies informer's lists (at start and after a watch expired). A copy holds at
+   * most 1 MiB ({@code SourceConfigs.MAX_MERGED_BYTES}), so a page is at most about 27 MiB of JSON
+   * however large the copies, where one unpaged list would hold every copy's data at once.
+   */
+  static final long COPIES_LIST_LIMIT = 20;
+
   private final Writer writer;
   private final Applier applier;
   private final PolicyMetrics metrics;
@@ -141,6 +149,10 @@ public class PullCredentialPolicyReconciler
             InformerEventSourceConfiguration.from(Secret.class, PullCredentialPolicy.class)
                 .withName("copies")
                 .withLabelSelector(MANAGED_SELECTOR)
+                // metadata, type and the hash of the data only: memory grows with the number of
+                // copies, not with what they hold
+                .withItemStore(new CopyStore())
+                .withInformerListLimit(COPIES_LIST_LIMIT)
                 .withPrimaryToSecondaryMapper(NO_SECONDARY_INDEX)
                 .withSecondaryToPrimaryMapper(
                     s -> marked(AffectedPolicies.ofCopy(s, allPolicies()), s))

@@ -100,7 +100,7 @@ class DesiredStateGoldenTest {
             .run(merge(acme, secrets), new Applier(cluster), statuses());
 
     Map<String, String> actual = new TreeMap<>();
-    for (Secret s : cluster.secrets()) {
+    for (Secret s : cluster.stored()) {
       if (Ownership.managingPolicy(s) != null) {
         actual.put("out-Secret-" + id(s) + ".yaml", yaml(s));
       }

@@ -3,6 +3,7 @@ package dev.pullpolicy.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullpolicy.api.sources.MergedConfig;
+import dev.pullpolicy.api.sources.SourceConfigs;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicySpec;
@@ -12,6 +13,7 @@ import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.api.v1alpha1.Target;
 import dev.pullpolicy.operator.apply.Applier;
 import dev.pullpolicy.operator.apply.InMemoryCluster;
+import dev.pullpolicy.operator.cache.CachedCopy;
 import dev.pullpolicy.operator.status.StatusFactory;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -43,12 +45,9 @@ import org.junit.jupiter.api.Test;
 class PolicyPassesTest {
   static final Instant T0 = Instant.parse("2026-11-29T00:00:00Z");
   static final Duration RESYNC = Duration.ofMinutes(10);
+  static final byte[] JSON = "{\"auths\":{\"r.io\":{}}}".getBytes(StandardCharsets.UTF_8);
   static final MergedConfig CONFIG =
-      new MergedConfig(
-          "{\"auths\":{\"r.io\":{}}}".getBytes(StandardCharsets.UTF_8),
-          "h1",
-          List.of("r.io"),
-          List.of());
+      new MergedConfig(JSON, SourceConfigs.sha256(JSON), List.of("r.io"), List.of());
 
   InMemoryCluster cluster;
   Map<String, Namespace> namespaces;
@@ -135,7 +134,9 @@ class PolicyPassesTest {
     policy = policy("acme", "uid-1", 2, "team-*");
     assertThat(run(T0.plus(RESYNC).plusSeconds(2)).full()).as("a new generation").isTrue();
 
-    MergedConfig rotated = new MergedConfig(CONFIG.json(), "h2", List.of("r.io"), List.of());
+    byte[] json2 = "{\"auths\":{\"r2.io\":{}}}".getBytes(StandardCharsets.UTF_8);
+    MergedConfig rotated =
+        new MergedConfig(json2, SourceConfigs.sha256(json2), List.of("r2.io"), List.of());
     assertThat(
             passes
                 .run(
@@ -272,6 +273,7 @@ class PolicyPassesTest {
       @Override
       public Collection<Secret> copies() {
         return cluster.secrets().stream()
+            .<Secret>map(CachedCopy::of)
             .filter(s -> s.getMetadata().getLabels() != null)
             .filter(
                 s ->

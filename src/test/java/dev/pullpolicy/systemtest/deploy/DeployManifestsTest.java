@@ -193,6 +193,12 @@ class DeployManifestsTest {
             .findFirst()
             .orElseThrow();
     assertThat(tmp.getEmptyDir()).isNotNull();
+    // A JVM out of heap exits (and the Pod restarts) rather than staying ready and idle.
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.getValue().split(" ")).contains("-XX:+ExitOnOutOfMemoryError"));
     // The leader-election Lease lives in the Pod's namespace.
     assertThat(c.getEnv())
         .filteredOn(e -> e.getName().equals("POD_NAMESPACE"))

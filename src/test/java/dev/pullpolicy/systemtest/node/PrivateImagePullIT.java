@@ -45,6 +45,7 @@ class PrivateImagePullIT {
     RegistryPolicy policy = registryPolicy(cluster, client, node);
     String ns = cluster.newNamespace("node-app", policy.selects());
     awaitPullSecrets(client, ns, "default", List.of(policy.name()));
+    node.forgetImage(node.helloImage()); // a real pull, whatever pulled it before
 
     long created = System.nanoTime();
     deployment(client, ns, "hello", node.helloImage(), null);

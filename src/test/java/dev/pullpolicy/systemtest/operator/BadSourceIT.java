@@ -60,7 +60,8 @@ class BadSourceIT {
     record Bad(String type, String key, String value, String reason) {}
     List<Bad> bads =
         List.of(
-            new Bad("Opaque", "whatever", "x", "WrongSecretType"),
+            // not a pull Secret: told exactly as a missing one (nothing about it is revealed)
+            new Bad("Opaque", "whatever", "x", "SourceNotFound"),
             new Bad(
                 "kubernetes.io/dockerconfigjson", ".dockerconfigjson", "{\"auths\":{}}", "NoAuths"),
             new Bad(

@@ -103,7 +103,9 @@ class LifecycleIT {
     source(client, src, "creds", "registry.acme.io", "grace");
     String ns = cluster.newNamespace(prefix);
     String clean = cluster.newNamespace(prefix);
-    raw(client, ns, prefix, "Opaque", "hand-made", "do not touch");
+    // a legacy pull Secret made by hand: Skip leaves it, Adopt replaces it (a Secret of another
+    // type is never adopted: TrustIT)
+    raw(client, ns, prefix, "kubernetes.io/dockercfg", ".dockercfg", "{\"hand.made\":{}}");
     policy(
         client,
         prefix,
@@ -122,8 +124,8 @@ class LifecycleIT {
     assertThat(condition(p, PullPolicyLabels.CONDITION_READY).getStatus()).isEqualTo("False");
     awaitSecret(client, clean, prefix, s -> true);
     Secret untouched = secret(client, ns, prefix);
-    assertThat(untouched.getType()).isEqualTo("Opaque");
-    assertThat(decode(untouched.getData().get("hand-made"))).isEqualTo("do not touch");
+    assertThat(untouched.getType()).isEqualTo("kubernetes.io/dockercfg");
+    assertThat(decode(untouched.getData().get(".dockercfg"))).isEqualTo("{\"hand.made\":{}}");
 
     client
         .resources(PullCredentialPolicy.class)

@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,14 +54,12 @@ class NamespaceChurnIT {
   }
 
   /**
-   * KNOWN DEFECT (issue 11, item 9), disabled until the operator is fixed: a namespace deleted
-   * while the operator writes into it is not skipped quietly. The write is refused (HTTP 403, the
-   * namespace is being terminated) and logged as a WARN line "writing namespace X failed: HTTP 403
-   * Forbidden", for 4 to 21 % of the churned namespaces in runs here (more on a busier machine);
-   * the status settles afterwards (checked above). Enable this test with the fix.
+   * A namespace deleted while the operator writes into it is skipped quietly (issue 11, defect 9):
+   * the refused create (403, the namespace is being terminated, or 404 once it is gone) is neither
+   * a failure on status nor a WARN line. Before the fix, 4 to 21 % of the churned namespaces gave a
+   * line "writing namespace X failed: HTTP 403 Forbidden".
    */
   @Test
-  @Disabled("operator defect, issue 11 item 9: a terminating namespace's 403 is logged as WARN")
   void aNamespaceDeletedDuringFanOutIsSkippedWithoutAWarning(
       TestCluster cluster, KubernetesClient client) {
     assertThat(churn(cluster, client, 60)).as("WARN/ERROR lines logged during the churn").isEmpty();

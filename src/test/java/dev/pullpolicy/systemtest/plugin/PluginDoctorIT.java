@@ -5,7 +5,9 @@ import static dev.pullpolicy.systemtest.plugin.PluginFixtures.addPullSecretToSer
 import static dev.pullpolicy.systemtest.plugin.PluginFixtures.dockerConfigJson;
 import static dev.pullpolicy.systemtest.plugin.PluginFixtures.failingPod;
 import static dev.pullpolicy.systemtest.plugin.PluginFixtures.pullSecret;
+import static dev.pullpolicy.systemtest.plugin.PluginFixtures.setWaiting;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,12 +17,16 @@ import dev.pullpolicy.systemtest.support.TestCluster;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,7 +90,10 @@ class PluginDoctorIT {
     assertThat(r.stdout())
         .contains(
             "Pod " + ns + "/early, container app (ImagePullBackOff): PodPredatesServiceAccount\n")
-        .contains("  fix:   recreate the Pod (kubectl delete pod -n " + ns + " early")
+        .contains(
+            "  fix:     recreate the Pod (it has no controller): kubectl get pod -n "
+                + ns
+                + " early -o yaml | kubectl replace --force -f -\n")
         .contains(
             "Pod " + ns + "/other-registry, container app (ErrImagePull): NoMatchingCredential\n")
         .contains("they cover registry.acme.io, *.acme.dev")
@@ -278,5 +287,153 @@ class PluginDoctorIT {
     CommandResult invalid = cluster.kubectl("pullpolicy", "explain", "Registry/App");
     assertThat(invalid.exitCode()).as(invalid.describe()).isEqualTo(2);
     assertThat(invalid.stderr()).startsWith("error: invalid image reference");
+  }
+
+  @Test
+  void fixDeletesStuckPodsOfAControllerAndSaysOneLinePerPodWhereItMayNot(
+      TestCluster cluster, KubernetesClient client) throws Exception {
+    String ns = cluster.newNamespace("pp-fix");
+    pullSecret(client, ns, "acme", dockerConfigJson("registry.acme.io"), null);
+    PluginFixtures.awaitServiceAccount(client, ns, "default");
+    String image = "registry.acme.io/app:1";
+    // Its Pods are made while the ServiceAccount has no pull secret (nothing runs them here).
+    client
+        .apps()
+        .replicaSets()
+        .inNamespace(ns)
+        .resource(
+            new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels("app", "web")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    List<String> stuck =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    client.pods().inNamespace(ns).withLabel("app", "web").list().getItems().stream()
+                        .map(p -> p.getMetadata().getName())
+                        .sorted()
+                        .toList(),
+                l -> l.size() == 2);
+    stuck.forEach(p -> setWaiting(client, ns, p, image, "ImagePullBackOff"));
+    addPullSecretToServiceAccount(client, ns, "default", "acme");
+
+    String user = cluster.uniqueName("pp-no-delete");
+    readOnlyUser(client, user);
+    try {
+      Map<String, String> asUser = Map.of("KUBECONFIG", cluster.kubeconfigAs(user).toString());
+      CommandResult denied = cluster.kubectl(asUser, "pullpolicy", "doctor", "-n", ns, "--fix");
+      assertThat(denied.exitCode()).as(denied.describe()).isEqualTo(1);
+      assertThat(denied.stderr())
+          .as(denied.describe())
+          .isEqualTo(
+              stuck.stream()
+                  .map(
+                      p ->
+                          "error: cannot delete Pod "
+                              + ns
+                              + "/"
+                              + p
+                              + ": pods \""
+                              + p
+                              + "\" is forbidden: User \""
+                              + user
+                              + "\" cannot delete resource \"pods\" in API group \"\" in the"
+                              + " namespace \""
+                              + ns
+                              + "\"\n")
+                  .collect(Collectors.joining()));
+      assertThat(denied.stdout()).endsWith("Deleted 0 Pods, 2 left.\n");
+    } finally {
+      client.rbac().clusterRoleBindings().withName(user).delete();
+      client.rbac().clusterRoles().withName(user).delete();
+    }
+
+    CommandResult server =
+        cluster.kubectl(
+            "pullpolicy", "doctor", "-n", ns, "--fix", "--dry-run=server", "-o", "json");
+    assertThat(server.exitCode()).as(server.describe()).isEqualTo(1);
+    JsonNode fixes = new ObjectMapper().readTree(server.stdout()).get("fixes");
+    assertThat(fixes).hasSize(2);
+    fixes.forEach(f -> assertThat(f.get("outcome").asText()).isEqualTo("WOULD_DELETE"));
+
+    CommandResult fix = cluster.kubectl("pullpolicy", "doctor", "-n", ns, "--fix");
+    assertThat(fix.exitCode())
+        .as("every problem found was a Pod its ReplicaSet makes again: " + fix.describe())
+        .isZero();
+    assertThat(fix.stdout()).endsWith("Deleted 2 Pods, 0 left.\n");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> client.pods().inNamespace(ns).withLabel("app", "web").list().getItems(),
+            l ->
+                l.size() == 2
+                    && l.stream().noneMatch(p -> stuck.contains(p.getMetadata().getName()))
+                    && l.stream().allMatch(p -> p.getSpec().getImagePullSecrets().size() == 1));
+  }
+
+  /** A user who may read all doctor reads, but not delete Pods. */
+  private static void readOnlyUser(KubernetesClient client, String user) {
+    client
+        .rbac()
+        .clusterRoles()
+        .resource(
+            new ClusterRoleBuilder()
+                .withNewMetadata()
+                .withName(user)
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("")
+                .withResources("pods", "serviceaccounts", "namespaces", "secrets", "events")
+                .withVerbs("get", "list")
+                .endRule()
+                .addNewRule()
+                .withApiGroups("apps")
+                .withResources("replicasets")
+                .withVerbs("get")
+                .endRule()
+                .addNewRule()
+                .withApiGroups("pullpolicy.dev")
+                .withResources("pullcredentialpolicies")
+                .withVerbs("get", "list")
+                .endRule()
+                .build())
+        .create();
+    client
+        .rbac()
+        .clusterRoleBindings()
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName(user)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", user)
+                .addNewSubject()
+                .withKind("User")
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withName(user)
+                .endSubject()
+                .build())
+        .create();
   }
 }

@@ -111,6 +111,12 @@ final class PluginFixtures {
       b.editSpec().addNewImagePullSecret(s).endSpec();
     }
     client.pods().inNamespace(ns).resource(b.build()).create();
+    return setWaiting(client, ns, name, image, reason);
+  }
+
+  /** Sets container app of an existing Pod to waiting in {@code reason}, as a kubelet would. */
+  static Pod setWaiting(
+      KubernetesClient client, String ns, String name, String image, String reason) {
     return client
         .pods()
         .inNamespace(ns)

@@ -241,7 +241,7 @@ class SameMeaningIT {
           prefix,
           p -> {
             Condition c = p.getStatus().condition(ConditionType.SourceValid);
-            return c != null && SourceValidReason.WrongSecretType.name().equals(c.getReason());
+            return c != null && SourceValidReason.SourceNotFound.name().equals(c.getReason());
           });
       // so a copy edited by hand now stays as edited
       client

@@ -54,6 +54,23 @@ public final class OperatorHealth {
         "the operator was not ready after " + timeout + ": " + diagnosis.get());
   }
 
+  /** True when {@code http://127.0.0.1:port/q/health/ready} answers 200 now. */
+  public static boolean isReady(int port) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    try {
+      return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /**
    * SIGTERM, then SIGKILL when it has not exited within {@code grace}; true when it exited by
    * itself.

@@ -59,11 +59,20 @@ public final class OperatorProcess implements AutoCloseable {
 
   /**
    * Starts an operator with the admin kubeconfig (override {@code KUBECONFIG} in {@code env} to run
-   * it as another identity) and waits until its readiness endpoint answers. It is stopped at the
-   * end of the run at the latest.
+   * it as another identity) in the JVM the {@code deploy/} Deployment gives it ({@link
+   * DeployedJvm}: its memory limit as {@code -XX:MaxRAM}, its {@code JAVA_TOOL_OPTIONS}, among them
+   * {@code -XX:+ExitOnOutOfMemoryError}) and waits until its readiness endpoint answers. It is
+   * stopped at the end of the run at the latest.
    */
   public static OperatorProcess start(TestCluster cluster, String name, Map<String, String> env) {
-    Path jar = cluster.repoRoot().resolve("operator/target/quarkus-app/quarkus-run.jar");
+    // -Dpullpolicy.operatorApp=<quarkus-app folder> runs another build (e.g. main's, to see a
+    // test fail before a fix)
+    String app = System.getProperty("pullpolicy.operatorApp");
+    Path jar =
+        (app == null || app.isBlank()
+                ? cluster.repoRoot().resolve("operator/target/quarkus-app")
+                : Path.of(app))
+            .resolve("quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(
           jar + " is missing: build the operator first (mvn -pl operator -am package)");
@@ -73,8 +82,10 @@ public final class OperatorProcess implements AutoCloseable {
           Files.createDirectories(cluster.repoRoot().resolve("src/test/target/operator-logs"));
       Path logFile = logDir.resolve(name + ".log");
       int port = freePort();
+      DeployedJvm jvm = DeployedJvm.of(cluster.repoRoot());
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvm.options());
       command.add("-jar");
       command.add(jar.toString());
       ProcessBuilder pb =
@@ -82,7 +93,7 @@ public final class OperatorProcess implements AutoCloseable {
               .directory(cluster.repoRoot().toFile())
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile());
-      Map<String, String> all = new LinkedHashMap<>();
+      Map<String, String> all = new LinkedHashMap<>(jvm.environment());
       all.put("KUBECONFIG", cluster.kubeconfig().toString());
       all.put("QUARKUS_HTTP_PORT", Integer.toString(port));
       all.putAll(env);
@@ -127,6 +138,27 @@ public final class OperatorProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Resident set size now, in MiB. */
+  public double rssMb() throws IOException {
+    return ProcessMemory.rssMb(pid());
+  }
+
+  /** Peak resident set size since the start, in MiB. */
+  public double peakRssMb() throws IOException {
+    return ProcessMemory.peakRssMb(pid());
+  }
+
+  /** Heap in use after a full GC (forced with jcmd), in MiB; -1 if unknown. */
+  public double heapUsedAfterGcMb() throws InterruptedException {
+    ProcessMemory.jcmd(pid(), "GC.run");
+    return ProcessMemory.heapUsedMb(pid());
+  }
+
+  /** True when the readiness endpoint answers 200 now. */
+  public boolean isReady() {
+    return OperatorHealth.isReady(port);
   }
 
   /**

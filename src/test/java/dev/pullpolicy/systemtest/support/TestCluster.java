@@ -346,6 +346,27 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
+   * Runs a shell command line (e.g. one the plugin printed for users to run) with the environment
+   * of {@link #kubectl}: the admin kubeconfig, the matching kubectl and the plugin on PATH.
+   */
+  public CommandResult shell(String commandLine) {
+    return run(
+        repoRoot,
+        Map.of(
+            "KUBECONFIG",
+            kubeconfig.toString(),
+            "PATH",
+            repoRoot.resolve("kubectl-plugin/target/bin")
+                + ":"
+                + binDir
+                + ":"
+                + System.getenv().getOrDefault("PATH", "/usr/bin:/bin")),
+        "sh",
+        "-c",
+        commandLine);
+  }
+
+  /**
    * A kubeconfig that authenticates as a ServiceAccount, with a token from the TokenRequest API
    * (valid for an hour).
    */

@@ -223,6 +223,18 @@ public final class TestNode implements AutoCloseable {
   }
 
   /**
+   * Removes the image from the node's runtime, so that the next Pod using it must pull it. The
+   * kubelet lets a Pod whose credential already pulled an image use it without a pull, so a test
+   * that proves a pull starts from here, whatever ran before it.
+   */
+  public void forgetImage(String image) {
+    CommandResult r = script("forget-image", image);
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("node forget-image failed:\n" + r.describe());
+    }
+  }
+
+  /**
    * Runs {@code src/test/cluster/node} with these arguments for this node's state folder (e.g.
    * {@code status}, {@code down}, {@code up}); for tests of the script itself.
    */

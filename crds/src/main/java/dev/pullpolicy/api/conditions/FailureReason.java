@@ -2,7 +2,7 @@ package dev.pullpolicy.api.conditions;
 
 /**
  * Why one selected namespace is not synced: the {@code reason} of an entry of {@code
- * status.failures}. The first three are conflicts (counted in {@code namespaces.conflicts}): the
+ * status.failures}. The first four are conflicts (counted in {@code namespaces.conflicts}): the
  * target name is taken by a Secret the policy may not write. The others are failed writes (counted
  * in {@code namespaces.failed}).
  */
@@ -13,6 +13,12 @@ public enum FailureReason {
   OwnedByOtherPolicy(true),
   /** The Secret with the target name is a source (of any policy); a source is never written. */
   SourceSecret(true),
+  /**
+   * A Secret with the target name exists that is not a pull Secret ({@code
+   * kubernetes.io/dockerconfigjson} or {@code kubernetes.io/dockercfg}): never adopted, even with
+   * {@code onConflict: Adopt}.
+   */
+  NotAPullSecret(true),
   /** The API server refused a write (HTTP 403). */
   Forbidden(false),
   /** An object went away during the write (HTTP 404). */

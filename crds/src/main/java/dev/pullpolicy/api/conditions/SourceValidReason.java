@@ -7,10 +7,13 @@ package dev.pullpolicy.api.conditions;
 public enum SourceValidReason {
   /** True: every source is a usable pull Secret. */
   SourcesValid,
-  /** False: a source Secret does not exist. */
+  /**
+   * False: there is no pull Secret by a source's name: no Secret, or one whose type is not
+   * kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg. The two are one reason on purpose:
+   * status is read by people who may not read the source, and it tells them nothing about a Secret
+   * that is not a pull Secret (not even that it exists).
+   */
   SourceNotFound,
-  /** False: a source is not of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg. */
-  WrongSecretType,
   /** False: a source lacks its data key (.dockerconfigjson or .dockercfg), or it is empty. */
   MissingKey,
   /**
@@ -30,5 +33,10 @@ public enum SourceValidReason {
    * dockercfg Secret, or registries at the top level in a dockerconfigjson Secret): the kubelet
    * reads it without error but finds no usable registry in it.
    */
-  WrongLayout;
+  WrongLayout,
+  /**
+   * False: the merged content of the sources, which every copy would hold, is larger than a
+   * Secret's data may be (1 MiB, the API server's limit): no copy could be written.
+   */
+  SourceTooLarge;
 }

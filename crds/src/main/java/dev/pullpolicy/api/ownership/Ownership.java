@@ -1,6 +1,7 @@
 package dev.pullpolicy.api.ownership;
 
 import dev.pullpolicy.api.conditions.FailureReason;
+import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.api.ownership.WriteDecision.Action;
 import dev.pullpolicy.api.v1alpha1.OnConflict;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
@@ -20,12 +21,15 @@ import java.util.Set;
 
 /**
  * Which Secret belongs to whom, and what a policy may do to it: the one place that decides whether
- * a Secret may be created, updated, adopted or deleted by a policy. Pure; it looks only at
- * metadata, never at data. The operator runs it on cached state when planning and again on the
- * fresh object after a conflicting write; the plugin runs it to tell the state of a copy.
+ * a Secret may be created, updated, adopted or deleted by a policy. Pure; it looks only at metadata
+ * and the Secret's type, never at data. The operator runs it on cached state when planning and
+ * again on the fresh object after a conflicting write; the plugin runs it to tell the state of a
+ * copy.
  *
  * <p>One instance answers for one policy, given the sources of every policy (a source of any policy
- * is never written or deleted).
+ * is never written or deleted). Only pull Secrets ({@code kubernetes.io/dockerconfigjson}, {@code
+ * kubernetes.io/dockercfg}) are ever written, adopted or deleted: a Secret of any other type is
+ * foreign whatever labels or owner references it carries.
  */
 public final class Ownership {
   private final String policy;
@@ -130,16 +134,30 @@ public final class Ownership {
   }
 
   /**
+   * True when {@code type} is one of the two pull-Secret types (the only types pullpolicy ever
+   * writes, adopts or deletes).
+   */
+  public static boolean isPullSecretType(String type) {
+    return PullSecrets.TYPE_DOCKER_CONFIG_JSON.equals(type)
+        || PullSecrets.TYPE_DOCKERCFG.equals(type);
+  }
+
+  /**
    * What the Secret {@code namespace/name} is to this policy.
    *
    * @param existing its metadata, or null when it does not exist
+   * @param type its type, or null when not known (a reader of metadata alone): then the labels and
+   *     owner references decide alone
    */
-  public SecretClass classify(String namespace, String name, ObjectMeta existing) {
+  public SecretClass classify(String namespace, String name, ObjectMeta existing, String type) {
     if (isSource(namespace, name)) {
       return SecretClass.SOURCE;
     }
     if (existing == null) {
       return SecretClass.ABSENT;
+    }
+    if (type != null && !isPullSecretType(type)) {
+      return SecretClass.FOREIGN; // never ours, whatever it is labelled
     }
     String owner = managingPolicy(existing);
     if (policy.equals(owner) || (owner == null && hasOwner(existing, uid))) {
@@ -152,9 +170,10 @@ public final class Ownership {
    * What this policy may do about its target name in the namespace.
    *
    * @param existing the metadata of the Secret with the target name there, or null when none
+   * @param type its type, or null when not known (then a foreign Secret counts as a pull Secret)
    */
-  public WriteDecision decide(String namespace, ObjectMeta existing) {
-    return switch (classify(namespace, target, existing)) {
+  public WriteDecision decide(String namespace, ObjectMeta existing, String type) {
+    return switch (classify(namespace, target, existing, type)) {
       case ABSENT -> WriteDecision.of(Action.CREATE);
       case OURS -> WriteDecision.of(Action.UPDATE);
       case SOURCE -> {
@@ -171,21 +190,33 @@ public final class Ownership {
           WriteDecision.conflict(
               FailureReason.OwnedByOtherPolicy,
               where(namespace) + " is managed by policy " + managingPolicy(existing));
-      case FOREIGN ->
-          onConflict == OnConflict.Adopt
-              ? WriteDecision.of(Action.ADOPT)
-              : WriteDecision.conflict(
-                  FailureReason.Unmanaged,
-                  where(namespace) + " exists and is not managed by pullpolicy (onConflict: Skip)");
+      case FOREIGN -> {
+        if (onConflict != OnConflict.Adopt) {
+          yield WriteDecision.conflict(
+              FailureReason.Unmanaged,
+              where(namespace) + " exists and is not managed by pullpolicy (onConflict: Skip)");
+        }
+        // a Secret of another type is never replaced; its type is not named (status is read by
+        // people who may not read that Secret)
+        yield type != null && !isPullSecretType(type)
+            ? WriteDecision.conflict(
+                FailureReason.NotAPullSecret,
+                where(namespace)
+                    + " exists and is not a pull Secret; only pull Secrets are adopted"
+                    + " (onConflict: Adopt)")
+            : WriteDecision.of(Action.ADOPT);
+      }
     };
   }
 
   /**
-   * Whether this policy may delete the Secret {@code namespace/name}: only its own copy, and never
-   * a source.
+   * Whether this policy may delete the Secret {@code namespace/name}: only its own copy (a pull
+   * Secret), and never a source.
+   *
+   * @param type its type, or null when not known
    */
-  public boolean mayDelete(String namespace, String name, ObjectMeta existing) {
-    return classify(namespace, name, existing) == SecretClass.OURS;
+  public boolean mayDelete(String namespace, String name, ObjectMeta existing, String type) {
+    return classify(namespace, name, existing, type) == SecretClass.OURS;
   }
 
   private String where(String namespace) {

@@ -23,27 +23,37 @@ import java.util.TreeSet;
  * contain Secret data.
  */
 public final class SourceConfigs {
+  /**
+   * The most bytes the merged sources may hold: what every copy holds in its one data key, and the
+   * API server refuses a Secret whose data is larger (1 MiB, its {@code MaxSecretSize}).
+   */
+  public static final int MAX_MERGED_BYTES = 1024 * 1024;
+
+  /** How many notes a message or {@link MergedConfig#notes()} names; the others are counted. */
+  public static final int MAX_NOTES = 10;
+
   private SourceConfigs() {}
 
-  /** Checks one source Secret (null when it does not exist). */
+  /**
+   * Checks one source Secret (null when it does not exist). A Secret that is not of a pull-Secret
+   * type is reported exactly as a missing one ({@link SourceValidReason#SourceNotFound}): the
+   * message is read by people who may not read the Secret, and tells them nothing about it.
+   */
   public static ParsedSource parse(SecretReference ref, Secret secret) throws SourceProblem {
-    if (secret == null) {
+    PullSecret read = secret == null ? null : PullSecrets.read(secret);
+    if (read == null || read.problem() == PullSecret.Problem.WRONG_TYPE) {
       throw new SourceProblem(
-          SourceValidReason.SourceNotFound, "source Secret " + ref + " not found");
+          SourceValidReason.SourceNotFound,
+          "no pull Secret "
+              + ref
+              + " (none exists, or its type is not "
+              + PullSecrets.TYPE_DOCKER_CONFIG_JSON
+              + " or "
+              + PullSecrets.TYPE_DOCKERCFG
+              + ")");
     }
-    PullSecret read = PullSecrets.read(secret);
     String what = "source Secret " + ref;
     switch (read.problem()) {
-      case WRONG_TYPE ->
-          throw new SourceProblem(
-              SourceValidReason.WrongSecretType,
-              what
-                  + " has type "
-                  + secret.getType()
-                  + "; expected "
-                  + PullSecrets.TYPE_DOCKER_CONFIG_JSON
-                  + " or "
-                  + PullSecrets.TYPE_DOCKERCFG);
       case NO_DATA_KEY ->
           throw new SourceProblem(SourceValidReason.MissingKey, what + " " + read.reason());
       case NOT_JSON, WRONG_JSON_TYPE ->
@@ -98,16 +108,26 @@ public final class SourceConfigs {
           what
               + (read.entries().isEmpty()
                   ? " has no registry in \"auths\""
-                  : " has no registry the kubelet can use: " + String.join("; ", notes)));
+                  : " has no registry the kubelet can use: " + joinBounded(notes)));
     }
     return new ParsedSource(ref, usable, List.copyOf(notes));
+  }
+
+  /** The first {@link #MAX_NOTES} notes joined, and how many more there are. */
+  static String joinBounded(List<String> notes) {
+    String shown = String.join("; ", notes.subList(0, Math.min(notes.size(), MAX_NOTES)));
+    int more = notes.size() - MAX_NOTES;
+    return more > 0 ? shown + "; and " + more + " more" : shown;
   }
 
   /**
    * Merges parsed sources: the union of their registries; a registry written the same way in
    * several sources is taken from the first.
+   *
+   * @throws SourceProblem ({@link SourceValidReason#SourceTooLarge}) when the merged content is
+   *     larger than {@link #MAX_MERGED_BYTES}
    */
-  public static MergedConfig merge(List<ParsedSource> sources) {
+  public static MergedConfig merge(List<ParsedSource> sources) throws SourceProblem {
     Map<RegistryKey, SecretReference> owner = new LinkedHashMap<>();
     List<PullSecret.Entry> merged = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -130,6 +150,16 @@ public final class SourceConfigs {
       }
     }
     byte[] json = PullSecrets.toConfigJson(merged);
+    if (json.length > MAX_MERGED_BYTES) {
+      throw new SourceProblem(
+          SourceValidReason.SourceTooLarge,
+          (sources.size() == 1 ? "source Secret " + sources.get(0).ref() : "the merged sources")
+              + " would make a copy of "
+              + json.length
+              + " bytes; a Secret holds at most "
+              + MAX_MERGED_BYTES
+              + " (the API server's limit), so no copy can be written");
+    }
     TreeSet<String> hosts = new TreeSet<>();
     merged.forEach(
         e -> {
@@ -137,7 +167,13 @@ public final class SourceConfigs {
             hosts.add(e.key().host());
           }
         });
-    return new MergedConfig(json, sha256(json), List.copyOf(hosts), List.copyOf(notes));
+    int shown = Math.min(notes.size(), MAX_NOTES);
+    return new MergedConfig(
+        json,
+        sha256(json),
+        List.copyOf(hosts),
+        List.copyOf(notes.subList(0, shown)),
+        notes.size() - shown);
   }
 
   public static String sha256(byte[] data) {

@@ -11,7 +11,8 @@ public class Failure {
   @JsonPropertyDescription(
       "Why. A conflict over the target name (counted in namespaces.conflicts): Unmanaged (a"
           + " Secret pullpolicy does not manage, onConflict Skip), OwnedByOtherPolicy,"
-          + " SourceSecret (a source is never written). A failed write (counted in"
+          + " SourceSecret (a source is never written), NotAPullSecret (a Secret of another type,"
+          + " never adopted). A failed write (counted in"
           + " namespaces.failed): Forbidden, NotFound, Conflict (still conflicting after"
           + " retries), Invalid, WriteFailed.")
   private String reason;

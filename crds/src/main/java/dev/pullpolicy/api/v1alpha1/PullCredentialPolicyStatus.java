@@ -15,6 +15,14 @@ public class PullCredentialPolicyStatus {
   /** How many failures {@link #getFailures()} holds at most. */
   public static final int MAX_FAILURES = 20;
 
+  /**
+   * How many registries {@link #getRegistries()} holds at most (the rest are counted in {@link
+   * #getRegistriesOmitted()}). With hosts of at most 120 characters the list stays under 13 KB, so
+   * the status stays far below the API server's object size limit (1.5 MiB in etcd) whatever the
+   * sources hold.
+   */
+  public static final int MAX_REGISTRIES = 100;
+
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
@@ -22,13 +30,22 @@ public class PullCredentialPolicyStatus {
       "Conditions. Ready: True (reason AllSynced, or NoNamespacesSelected) when every selected"
           + " namespace has its copy and every selected ServiceAccount its entry; False"
           + " (NotAllSynced, or SourceInvalid). SourceValid: True (SourcesValid) when the sources"
-          + " are usable pull Secrets; False with the problem as reason: SourceNotFound,"
-          + " WrongSecretType, MissingKey, InvalidJson, NoAuths, BadAuth, WrongLayout.")
+          + " are usable pull Secrets; False with the problem as reason: SourceNotFound (no pull"
+          + " Secret by that name: none, or one of another type), MissingKey, InvalidJson,"
+          + " NoAuths, BadAuth, WrongLayout, SourceTooLarge.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Registry hosts covered by the merged sources (the keys of auths); never credentials.")
+      "Registry hosts covered by the merged sources (the keys of auths, without user-info),"
+          + " sorted; never credentials. At most the first "
+          + MAX_REGISTRIES
+          + "; registriesOmitted counts the others.")
   private List<String> registries = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "How many registry hosts of the merged sources are not listed in registries (unset when"
+          + " all are).")
+  private Integer registriesOmitted;
 
   @JsonPropertyDescription(
       "SHA-256 (hex) of the merged source content that the copies carry, as in their"
@@ -72,6 +89,14 @@ public class PullCredentialPolicyStatus {
 
   public void setRegistries(List<String> registries) {
     this.registries = registries;
+  }
+
+  public Integer getRegistriesOmitted() {
+    return registriesOmitted;
+  }
+
+  public void setRegistriesOmitted(Integer registriesOmitted) {
+    this.registriesOmitted = registriesOmitted;
   }
 
   public String getSourceHash() {
@@ -144,6 +169,7 @@ public class PullCredentialPolicyStatus {
         && Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(registries, s.registries)
+        && Objects.equals(registriesOmitted, s.registriesOmitted)
         && Objects.equals(sourceHash, s.sourceHash)
         && Objects.equals(namespaces, s.namespaces)
         && Objects.equals(serviceAccounts, s.serviceAccounts)

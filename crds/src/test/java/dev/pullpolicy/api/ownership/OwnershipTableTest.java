@@ -45,14 +45,28 @@ class OwnershipTableTest {
 
   static Stream<Arguments> rows() {
     return ReadmeTables.rows("### The Secret at the target name").stream()
-        .map(r -> Arguments.of(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)));
+        .map(r -> Arguments.of(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
   }
 
-  @ParameterizedTest(name = "sources {0}, existing {1}, onConflict {3}: {2}, {4}")
+  /** The type column: "–" (none), "?" (not known), else the type without "kubernetes.io/". */
+  static String type(String cell) {
+    return switch (cell) {
+      case "–", "?" -> null;
+      case "Opaque" -> "Opaque";
+      default -> "kubernetes.io/" + cell;
+    };
+  }
+
+  @ParameterizedTest(name = "sources {0}, existing {1} of type {2}, onConflict {4}: {3}, {5}")
   @MethodSource("rows")
   @SuppressWarnings("unchecked")
   void decidesAsDocumented(
-      String sources, String existing, String secretClass, String onConflict, String decision) {
+      String sources,
+      String existing,
+      String typeCell,
+      String secretClass,
+      String onConflict,
+      String decision) {
     Map<String, List<String>> bySource = Yaml.read(sources, Map.class);
     PullCredentialPolicy acme =
         policy("acme", refs(bySource.get("acme")), OnConflict.valueOf(onConflict));
@@ -60,10 +74,11 @@ class OwnershipTableTest {
     bySource.values().forEach(l -> all.addAll(refs(l)));
     Ownership ownership = Ownership.of(acme, all);
     ObjectMeta meta = "none".equals(existing) ? null : Yaml.read(existing, ObjectMeta.class);
+    String type = type(typeCell);
 
-    assertThat(ownership.classify("team", "acme", meta))
+    assertThat(ownership.classify("team", "acme", meta, type))
         .isEqualTo(SecretClass.valueOf(secretClass));
-    WriteDecision d = ownership.decide("team", meta);
+    WriteDecision d = ownership.decide("team", meta, type);
     String[] expected = decision.split(" ");
     assertThat(d.action()).isEqualTo(Action.valueOf(expected[0]));
     assertThat(d.reason())
@@ -71,8 +86,9 @@ class OwnershipTableTest {
     if (d.action() == Action.CONFLICT) {
       assertThat(d.reason().isConflict()).isTrue();
       assertThat(d.message()).startsWith("Secret team/acme ");
+      assertThat(d.message()).as("names no type").doesNotContain("kubernetes.io/");
     }
-    assertThat(ownership.mayDelete("team", "acme", meta))
+    assertThat(ownership.mayDelete("team", "acme", meta, type))
         .as("only our own copy may be deleted")
         .isEqualTo(SecretClass.valueOf(secretClass) == SecretClass.OURS);
     assertThat(d.writes())
@@ -102,8 +118,32 @@ class OwnershipTableTest {
                     "app.kubernetes.io/managed-by", "pullpolicy", "pullpolicy.dev/policy", "acme"))
             .build();
     Ownership o = Ownership.of(p, List.of());
-    assertThat(o.mayDelete("team", "x", labelledOurs)).isFalse();
-    assertThat(o.mayDelete("other", "x", labelledOurs)).isTrue();
+    assertThat(o.mayDelete("team", "x", labelledOurs, "kubernetes.io/dockerconfigjson")).isFalse();
+    assertThat(o.mayDelete("other", "x", labelledOurs, "kubernetes.io/dockerconfigjson")).isTrue();
+  }
+
+  @Test
+  void onlyPullSecretsAreEverAdoptedOrDeletedWhateverTheirLabels() {
+    PullCredentialPolicy p =
+        policy("acme", List.of(new SecretReference("src", "creds")), OnConflict.Adopt);
+    ObjectMeta labelledOurs =
+        new ObjectMetaBuilder()
+            .withLabels(
+                Map.of(
+                    "app.kubernetes.io/managed-by", "pullpolicy", "pullpolicy.dev/policy", "acme"))
+            .build();
+    Ownership o = Ownership.of(p, List.of());
+    for (String type :
+        List.of("kubernetes.io/tls", "Opaque", "kubernetes.io/basic-auth", "bootstrap.x/y", "")) {
+      assertThat(Ownership.isPullSecretType(type)).isFalse();
+      assertThat(o.mayDelete("team", "acme", labelledOurs, type)).as(type).isFalse();
+      assertThat(o.decide("team", new ObjectMeta(), type).reason())
+          .as(type)
+          .isEqualTo(FailureReason.NotAPullSecret);
+      assertThat(o.decide("team", labelledOurs, type).writes()).as(type).isFalse();
+    }
+    assertThat(Ownership.isPullSecretType("kubernetes.io/dockerconfigjson")).isTrue();
+    assertThat(Ownership.isPullSecretType("kubernetes.io/dockercfg")).isTrue();
   }
 
   @Test

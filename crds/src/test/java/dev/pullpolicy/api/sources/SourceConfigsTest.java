@@ -89,7 +89,7 @@ class SourceConfigsTest {
   @Test
   void reportsEachKindOfBadInputWithoutData() {
     assertThat(reasonOf(null)).isEqualTo(SourceValidReason.SourceNotFound);
-    assertThat(reasonOf(secret("Opaque", "x", "{}"))).isEqualTo(SourceValidReason.WrongSecretType);
+    assertThat(reasonOf(secret("Opaque", "x", "{}"))).isEqualTo(SourceValidReason.SourceNotFound);
     assertThat(reasonOf(secret(PullSecrets.TYPE_DOCKER_CONFIG_JSON, "other", "{}")))
         .isEqualTo(SourceValidReason.MissingKey);
     assertThat(reasonOf(json("{not json hunter2"))).isEqualTo(SourceValidReason.InvalidJson);
@@ -101,6 +101,82 @@ class SourceConfigsTest {
         .isEqualTo(SourceValidReason.BadAuth);
     assertThat(reasonOf(json("{'auths':{'r.io':{'auth':'" + b64("nocolon") + "'}}}")))
         .isEqualTo(SourceValidReason.BadAuth);
+  }
+
+  @Test
+  void aSecretOfAnotherTypeReadsExactlyAsAMissingOne() {
+    SourceProblem missing = problemOf(null);
+    for (String type : List.of("kubernetes.io/tls", "Opaque", "kubernetes.io/basic-auth")) {
+      SourceProblem other = problemOf(secret(type, "tls.crt", "{'auths':{}}"));
+      assertThat(other.reason()).as(type).isEqualTo(missing.reason());
+      assertThat(other.getMessage()).as(type).isEqualTo(missing.getMessage());
+    }
+    assertThat(missing.getMessage())
+        .isEqualTo(
+            "no pull Secret src/a (none exists, or its type is not kubernetes.io/dockerconfigjson"
+                + " or kubernetes.io/dockercfg)");
+  }
+
+  /**
+   * A dockerconfigjson of {@code count} registries r{first}.example … with a username of {@code
+   * usernameLength} characters each.
+   */
+  static Secret registries(int first, int count, int usernameLength) {
+    StringBuilder b = new StringBuilder("{\"auths\":{");
+    String user = "u".repeat(usernameLength);
+    for (int i = first; i < first + count; i++) {
+      b.append(i == first ? "" : ",")
+          .append("\"r")
+          .append(i)
+          .append(".example\":{\"username\":\"")
+          .append(user)
+          .append("\"}");
+    }
+    return json(b.append("}}").toString());
+  }
+
+  @Test
+  void mergedSourcesLargerThanASecretMayHoldAreRefused() throws Exception {
+    ParsedSource small = SourceConfigs.parse(A, registries(0, 10, 10));
+    assertThat(SourceConfigs.merge(List.of(small)).json().length)
+        .isLessThan(SourceConfigs.MAX_MERGED_BYTES);
+    // two sources of about 600 KB each: each fits in a Secret, their merge does not
+    ParsedSource a = SourceConfigs.parse(A, registries(0, 1000, 600));
+    ParsedSource b = SourceConfigs.parse(B, registries(1000, 1000, 600));
+    assertThat(SourceConfigs.merge(List.of(a)).json().length)
+        .isLessThan(SourceConfigs.MAX_MERGED_BYTES);
+    try {
+      SourceConfigs.merge(List.of(a, b));
+      org.junit.jupiter.api.Assertions.fail("merged");
+    } catch (SourceProblem p) {
+      assertThat(p.reason()).isEqualTo(SourceValidReason.SourceTooLarge);
+      assertThat(p.getMessage())
+          .startsWith("the merged sources would make a copy of ")
+          .contains("a Secret holds at most 1048576")
+          .doesNotContain("uuuu")
+          .doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void notesAreBoundedWithACountOfTheOthers() throws Exception {
+    // 30 keys the kubelet ignores (not URLs) and one it uses; then none it uses
+    StringBuilder some = new StringBuilder("{'auths':{'r.io':{'username':'u'}");
+    StringBuilder none = new StringBuilder("{'auths':{");
+    for (int i = 0; i < 30; i++) {
+      some.append(",'bad host ").append(i).append("':{}");
+      none.append(i == 0 ? "" : ",").append("'bad host ").append(i).append("':{}");
+    }
+    MergedConfig m =
+        SourceConfigs.merge(List.of(SourceConfigs.parse(A, json(some.append("}}").toString()))));
+    assertThat(m.notes()).hasSize(SourceConfigs.MAX_NOTES);
+    assertThat(m.notesOmitted()).isEqualTo(30 - SourceConfigs.MAX_NOTES);
+    SourceProblem p = problemOf(json(none.append("}}").toString()));
+    assertThat(p.reason()).isEqualTo(SourceValidReason.NoAuths);
+    assertThat(p.getMessage())
+        .endsWith("; and 20 more")
+        .contains("bad host 9")
+        .doesNotContain("bad host 10");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -130,7 +206,10 @@ class SourceConfigsTest {
     assertThat(reasonOf(json(json))).as(what).isEqualTo(reason);
   }
 
-  /** The parser gives every False reason of SourceValid, and only those: one list of reasons. */
+  /**
+   * The parser and the merge give every False reason of SourceValid, and only those: one list of
+   * reasons.
+   */
   @Test
   void everyFalseSourceValidReasonHasAnInputThatGivesIt() {
     Set<SourceValidReason> given = EnumSet.noneOf(SourceValidReason.class);
@@ -144,6 +223,14 @@ class SourceConfigsTest {
             json("{'auths':{'r.io':{'auth':'%%'}}}"),
             cfg("{'auths':{'r.io':{'auth':'" + b64("u:p") + "'}}}"))) {
       given.add(reasonOf(s));
+    }
+    try {
+      SourceConfigs.merge(
+          List.of(
+              SourceConfigs.parse(A, registries(0, 1000, 600)),
+              SourceConfigs.parse(B, registries(1000, 1000, 600))));
+    } catch (SourceProblem p) {
+      given.add(p.reason());
     }
     assertThat(given).isEqualTo(EnumSet.complementOf(EnumSet.of(SourceValidReason.SourcesValid)));
   }

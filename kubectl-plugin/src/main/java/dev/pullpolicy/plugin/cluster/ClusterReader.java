@@ -5,6 +5,9 @@ import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.plugin.cli.PluginException;
+import dev.pullpolicy.plugin.diagnose.Repairs;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -133,6 +136,55 @@ public class ClusterReader {
             Comparator.comparing((Pod p) -> p.getMetadata().getNamespace())
                 .thenComparing(p -> p.getMetadata().getName()))
         .toList();
+  }
+
+  /**
+   * The Warning Events about Pods in a namespace (the kubelet's {@code Failed to pull image …} and
+   * {@code Error: …}), or empty when the caller may not list Events or the server has none to give.
+   */
+  public Optional<List<Event>> podWarningEvents(String namespace) {
+    try {
+      return Optional.of(
+          client()
+              .v1()
+              .events()
+              .inNamespace(namespace)
+              .withField("involvedObject.kind", "Pod")
+              .withField("type", "Warning")
+              .list()
+              .getItems());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 || e.getCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A Pod's controller (ReplicaSet, StatefulSet, DaemonSet or Job) by kind and name: the object,
+   * null when it does not exist, or forbidden.
+   */
+  public Repairs.OwnerRead controller(String namespace, String kind, String name) {
+    try {
+      HasMetadata o =
+          switch (kind) {
+            case "ReplicaSet" ->
+                client().apps().replicaSets().inNamespace(namespace).withName(name).get();
+            case "StatefulSet" ->
+                client().apps().statefulSets().inNamespace(namespace).withName(name).get();
+            case "DaemonSet" ->
+                client().apps().daemonSets().inNamespace(namespace).withName(name).get();
+            case "Job" -> client().batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            default -> throw new IllegalArgumentException("not a controller doctor reads: " + kind);
+          };
+      return new Repairs.OwnerRead(o, false);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return new Repairs.OwnerRead(null, true);
+      }
+      throw e;
+    }
   }
 
   /**

@@ -126,7 +126,8 @@ public final class StatusCalculator {
    */
   static CopyState copyState(
       String policy, Ownership ownership, String namespace, ObjectMeta copy, String hash) {
-    WriteDecision decision = ownership.decide(namespace, copy);
+    // the plugin reads metadata only, so the type is not known here (see Ownership)
+    WriteDecision decision = ownership.decide(namespace, copy, null);
     return switch (decision.action()) {
       case SERVED_BY_SOURCE -> CopyState.Synced;
       case CONFLICT -> CopyState.Conflict;

@@ -212,4 +212,17 @@ class CommandLineTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("complete -F").contains("doctor").contains("explain");
   }
+
+  @Test
+  void doctorsDryRunGoesWithFixAndTakesKubectlsValues() {
+    Result alone = run("doctor", "--dry-run", "--kubeconfig", "/nonexistent");
+    assertThat(alone.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(alone.out()).isEmpty();
+    assertThat(alone.err()).isEqualTo("error: --dry-run goes with --fix\n");
+
+    Result wrong = run("doctor", "--fix", "--dry-run=always", "--kubeconfig", "/nonexistent");
+    assertThat(wrong.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(wrong.err())
+        .isEqualTo("error: --dry-run must be \"none\", \"client\" or \"server\", not \"always\"\n");
+  }
 }

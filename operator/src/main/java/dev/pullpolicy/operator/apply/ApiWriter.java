@@ -3,6 +3,7 @@ package dev.pullpolicy.operator.apply;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.annotation.PreDestroy;
@@ -118,10 +119,29 @@ public class ApiWriter implements Writer {
       return new Response<>(200, request.get(), null);
     } catch (KubernetesClientException e) {
       String m = e.getStatus() != null ? e.getStatus().getMessage() : null;
-      return new Response<>(e.getCode(), null, m != null ? m : "HTTP " + e.getCode());
+      return new Response<>(
+          e.getCode(), null, m != null ? m : "HTTP " + e.getCode(), namespaceGone(e));
     } catch (RuntimeException e) {
       return new Response<>(0, null, e.getClass().getSimpleName());
     }
+  }
+
+  /** The cause the NamespaceLifecycle admission plugin gives when a namespace is being deleted. */
+  static final String NAMESPACE_TERMINATING = "NamespaceTerminating";
+
+  /**
+   * True when the API server refused the request because its namespace is being deleted (403 with
+   * the cause NamespaceTerminating) or no longer exists (404 about the namespace itself).
+   */
+  static boolean namespaceGone(KubernetesClientException e) {
+    StatusDetails d = e.getStatus() == null ? null : e.getStatus().getDetails();
+    if (d == null) {
+      return false;
+    }
+    if (e.getCode() == Response.FORBIDDEN && d.getCauses() != null) {
+      return d.getCauses().stream().anyMatch(c -> NAMESPACE_TERMINATING.equals(c.getReason()));
+    }
+    return e.getCode() == Response.NOT_FOUND && "namespaces".equals(d.getKind());
   }
 
   /** A read: fabric8 answers 404 with null, which is a result, not a failure. */

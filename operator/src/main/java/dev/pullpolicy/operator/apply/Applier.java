@@ -144,6 +144,9 @@ public class Applier {
       if (first.succeeded()) {
         return new Write(null, true);
       }
+      if (first.namespaceGone()) {
+        return new Write(gone(me, ns, wrote), wrote);
+      }
       if (!first.is(Response.CONFLICT) && !first.is(Response.NOT_FOUND)) {
         return new Write(failed(me, ns, first, wrote), wrote);
       }
@@ -155,7 +158,10 @@ public class Applier {
         return new Write(failed(me, ns, read, wrote), wrote);
       }
       Secret current = read.object();
-      WriteDecision d = ownership.decide(ns, current == null ? null : current.getMetadata());
+      WriteDecision d =
+          current == null
+              ? ownership.decide(ns, null, null)
+              : ownership.decide(ns, current.getMetadata(), current.getType());
       Response<?> r;
       switch (d.action()) {
         case CONFLICT -> {
@@ -172,9 +178,9 @@ public class Applier {
             r = writer.updateSecret(withVersionOf(desired, current));
           } else {
             // a Secret's type is immutable: replace it
-            Response<Void> gone = writer.deleteSecret(ns, name);
-            if (!gone.succeeded()) {
-              return new Write(failed(me, ns, gone, wrote), wrote);
+            Response<Void> deleted = writer.deleteSecret(ns, name);
+            if (!deleted.succeeded()) {
+              return new Write(failed(me, ns, deleted, wrote), wrote);
             }
             wrote = true;
             r = writer.createSecret(desired);
@@ -186,6 +192,9 @@ public class Applier {
       }
       if (r.succeeded()) {
         return new Write(null, true);
+      }
+      if (r.namespaceGone()) {
+        return new Write(gone(me, ns, wrote), wrote);
       }
       if (!r.is(Response.CONFLICT) && !r.is(Response.NOT_FOUND)) {
         return new Write(failed(me, ns, r, wrote), wrote);
@@ -275,8 +284,8 @@ public class Applier {
     for (Secret s : copies) {
       String ns = s.getMetadata().getNamespace();
       String name = s.getMetadata().getName();
-      if (!ownership.mayDelete(ns, name, s.getMetadata())) {
-        continue; // a source, whatever its labels say
+      if (!ownership.mayDelete(ns, name, s.getMetadata(), s.getType())) {
+        continue; // a source, or not a pull Secret, whatever its labels say
       }
       tasks.add(() -> orphan ? orphanCopy(s, uid) : writer.deleteSecret(ns, name));
     }
@@ -301,27 +310,41 @@ public class Applier {
     return tasks.size();
   }
 
-  /** Writes an orphaned copy (owner reference and labels removed), re-reading it on 409. */
+  /**
+   * Writes an orphaned copy (owner reference and labels removed): read-modify-write of the Secret
+   * as read now (the cache keeps no data, so the cached copy is never written back), again on 409.
+   */
   private Response<?> orphanCopy(Secret copy, String policyUid) {
-    Secret current = copy;
+    String ns = copy.getMetadata().getNamespace();
+    String name = copy.getMetadata().getName();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Response<Secret> r = writer.updateSecret(Copies.orphaned(current, policyUid));
-      if (!r.is(Response.CONFLICT)) {
-        return r;
-      }
-      Response<Secret> read =
-          writer.getSecret(copy.getMetadata().getNamespace(), copy.getMetadata().getName());
+      Response<Secret> read = writer.getSecret(ns, name);
       if (!read.succeeded()) {
         return read;
       }
-      current = read.object();
+      Response<Secret> r = writer.updateSecret(Copies.orphaned(read.object(), policyUid));
+      if (!r.is(Response.CONFLICT)) {
+        return r;
+      }
     }
     return new Response<>(Response.CONFLICT, null, "still conflicting after retries");
   }
 
   private static Outcome failed(String me, String ns, Response<?> r, boolean wrote) {
+    if (r.namespaceGone()) {
+      return gone(me, ns, wrote);
+    }
     LOG.warnf("policy %s: writing namespace %s failed: HTTP %d %s", me, ns, r.code(), r.message());
     return Outcome.failed(ns, r, wrote);
+  }
+
+  /**
+   * The namespace is being deleted (or is gone) since it was planned: skipped quietly, as one
+   * already terminating when planned is; the next reconcile sees it terminating in the cache.
+   */
+  private static Outcome gone(String me, String ns, boolean wrote) {
+    LOG.debugf("policy %s: namespace %s is being deleted; skipped", me, ns);
+    return Outcome.none(ns, wrote);
   }
 
   /** A cleanup request failed; the finalizer stays and the deletion is retried. */

@@ -6,6 +6,7 @@ import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.Target;
+import dev.pullpolicy.operator.cache.CachedCopy;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -70,11 +71,11 @@ public final class DesiredCopy {
   }
 
   /**
-   * True when the existing copy is what {@link #secret} would write: type, data (the one key,
-   * compared as its base64 text), no stringData, our labels and annotations present with our values
-   * (others tolerated), our owner reference. The source-hash annotation is compared first, so a
-   * copy from before a rotation is rejected without looking at its data; the data is still
-   * compared, so a hand-edited copy that kept the annotation is found stale.
+   * True when the existing copy is what {@link #secret} would write: type, data (the one key, by
+   * the hash of its content: the cache keeps no data, see {@link CachedCopy}), our labels and
+   * annotations present with our values (others tolerated), our owner reference. The source-hash
+   * annotation is compared first, so a copy from before a rotation is rejected at once; the data's
+   * own hash is still compared, so a hand-edited copy that kept the annotation is found stale.
    */
   public boolean inSync(Secret existing) {
     Map<String, String> a = existing.getMetadata().getAnnotations();
@@ -84,8 +85,7 @@ public final class DesiredCopy {
     if (!PullSecrets.TYPE_DOCKER_CONFIG_JSON.equals(existing.getType())) {
       return false;
     }
-    Map<String, String> d = existing.getData();
-    if (d == null || d.size() != 1 || !data.equals(d.get(PullSecrets.KEY_DOCKER_CONFIG_JSON))) {
+    if (!hash.equals(CachedCopy.dataHash(existing))) {
       return false;
     }
     if (existing.getStringData() != null && !existing.getStringData().isEmpty()) {

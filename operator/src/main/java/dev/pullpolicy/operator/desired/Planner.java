@@ -137,7 +137,9 @@ public final class Planner {
       }
 
       WriteDecision decision =
-          ownership.decide(name, existing == null ? null : existing.getMetadata());
+          existing == null
+              ? ownership.decide(name, null, null)
+              : ownership.decide(name, existing.getMetadata(), existing.getType());
       State state;
       Secret desired = null;
       switch (decision.action()) {
@@ -182,7 +184,8 @@ public final class Planner {
     for (Secret s : ours) {
       String name = s.getMetadata().getName();
       if (!name.equals(keep)
-          && ownership.mayDelete(s.getMetadata().getNamespace(), name, s.getMetadata())) {
+          && ownership.mayDelete(
+              s.getMetadata().getNamespace(), name, s.getMetadata(), s.getType())) {
         deletes.add(s);
       }
     }

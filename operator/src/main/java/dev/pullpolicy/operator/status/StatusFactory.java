@@ -44,7 +44,10 @@ public final class StatusFactory {
         previous == null ? new PullCredentialPolicyStatus() : previous;
     PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
     s.setObservedGeneration(generation);
-    s.setRegistries(config.registries());
+    List<String> registries = config.registries();
+    int shown = Math.min(registries.size(), PullCredentialPolicyStatus.MAX_REGISTRIES);
+    s.setRegistries(new ArrayList<>(registries.subList(0, shown)));
+    s.setRegistriesOmitted(registries.size() > shown ? registries.size() - shown : null);
     s.setSourceHash(config.hash());
 
     int selected = 0, synced = 0, failed = 0, conflicts = 0, saSelected = 0, saPatched = 0;
@@ -85,7 +88,8 @@ public final class StatusFactory {
             + (sourceCount == 1 ? " source, " : " sources, ")
             + config.registries().size()
             + (config.registries().size() == 1 ? " registry" : " registries")
-            + (config.notes().isEmpty() ? "" : "; " + String.join("; ", config.notes()));
+            + (config.notes().isEmpty() ? "" : "; " + String.join("; ", config.notes()))
+            + (config.notesOmitted() > 0 ? "; and " + config.notesOmitted() + " more notes" : "");
     Condition sourceValid =
         condition(
             prev,
@@ -136,6 +140,7 @@ public final class StatusFactory {
     PullCredentialPolicyStatus s = new PullCredentialPolicyStatus();
     s.setObservedGeneration(generation);
     s.setRegistries(prev.getRegistries());
+    s.setRegistriesOmitted(prev.getRegistriesOmitted());
     s.setSourceHash(prev.getSourceHash());
     s.setNamespaces(prev.getNamespaces());
     s.setServiceAccounts(prev.getServiceAccounts());

@@ -57,6 +57,20 @@ class ApplierTest {
         .build();
   }
 
+  /** A pull Secret named acme that some policy's labels may claim. */
+  static Secret pullSecret(String ns, String policy) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("acme")
+        .withNamespace(ns)
+        .addToLabels(PullPolicyLabels.MANAGED_BY, PullPolicyLabels.MANAGED_BY_VALUE)
+        .addToLabels(PullPolicyLabels.POLICY, policy)
+        .endMetadata()
+        .withType("kubernetes.io/dockerconfigjson")
+        .withData(Map.of(".dockerconfigjson", "e30="))
+        .build();
+  }
+
   /** One pass as the reconciler makes it: plan from what the cluster shows a cache, then apply. */
   static List<Outcome> pass(
       InMemoryCluster cluster,
@@ -140,14 +154,7 @@ class ApplierTest {
 
   @Test
   void anotherPolicysCopyFoundOnCreateIsAConflict() {
-    Secret zeds =
-        new SecretBuilder(foreign("a"))
-            .editMetadata()
-            .addToLabels(PullPolicyLabels.MANAGED_BY, PullPolicyLabels.MANAGED_BY_VALUE)
-            .addToLabels(PullPolicyLabels.POLICY, "zed")
-            .endMetadata()
-            .build();
-    InMemoryCluster cluster = InMemoryCluster.of(List.of(zeds));
+    InMemoryCluster cluster = InMemoryCluster.of(List.of(pullSecret("a", "zed")));
     // planned from an empty cache: the create answers 409 and the fresh read decides
     PullCredentialPolicy p = policy();
     Ownership ownership = Ownership.of(p, List.of());
@@ -191,11 +198,9 @@ class ApplierTest {
   @Test
   void cleanupNeverDeletesASourceWhateverItsLabels() {
     Secret labelledSource =
-        new SecretBuilder(foreign("a"))
+        new SecretBuilder(pullSecret("a", "acme"))
             .editMetadata()
             .withName("creds")
-            .addToLabels(PullPolicyLabels.MANAGED_BY, PullPolicyLabels.MANAGED_BY_VALUE)
-            .addToLabels(PullPolicyLabels.POLICY, "acme")
             .endMetadata()
             .build();
     Secret copy =
@@ -217,14 +222,8 @@ class ApplierTest {
 
   @Test
   void aFailedCleanupKeepsTheFinalizerByThrowing() {
-    Secret copy =
-        new SecretBuilder(foreign("a"))
-            .editMetadata()
-            .addToLabels(PullPolicyLabels.MANAGED_BY, PullPolicyLabels.MANAGED_BY_VALUE)
-            .addToLabels(PullPolicyLabels.POLICY, "acme")
-            .endMetadata()
-            .build();
-    InMemoryCluster cluster = InMemoryCluster.of(List.of(copy)).failNext("delete secrets", 403);
+    InMemoryCluster cluster =
+        InMemoryCluster.of(List.of(pullSecret("a", "acme"))).failNext("delete secrets", 403);
     PullCredentialPolicy p = policy();
     assertThatThrownBy(
             () ->
@@ -232,5 +231,89 @@ class ApplierTest {
                     .cleanup(p, Ownership.of(p, List.of()), false, cluster.secrets(), List.of()))
         .isInstanceOf(Applier.CleanupFailed.class)
         .hasMessageContaining("HTTP 403");
+  }
+
+  @Test
+  void adoptNeverReplacesASecretOfAnotherType() {
+    Secret tls =
+        new SecretBuilder(foreign("a"))
+            .withType("kubernetes.io/tls")
+            .withData(Map.of("tls.crt", "e30=", "tls.key", "e30="))
+            .build();
+    InMemoryCluster cluster = InMemoryCluster.of(List.of(tls, sa("a")));
+    PullCredentialPolicy p = policy();
+    p.getSpec().setOnConflict(dev.pullpolicy.api.v1alpha1.OnConflict.Adopt);
+    Outcome o = pass(cluster, p, Set.of(), "a").get(0);
+    assertThat(o.result()).isEqualTo(Result.CONFLICT);
+    assertThat(o.reason()).isEqualTo(FailureReason.NotAPullSecret);
+    assertThat(o.message())
+        .isEqualTo(
+            "Secret a/acme exists and is not a pull Secret; only pull Secrets are adopted"
+                + " (onConflict: Adopt)");
+    assertThat(cluster.requests()).containsExactly("create secrets a/acme", "get secrets a/acme");
+    assertThat(cluster.secret("a", "acme").getType()).isEqualTo("kubernetes.io/tls");
+    assertThat(ServiceAccountEntries.hasEntry(cluster.serviceAccount("a", "default"), "acme"))
+        .isFalse();
+  }
+
+  @Test
+  void adoptReplacesALegacyPullSecret() {
+    Secret legacy =
+        new SecretBuilder(foreign("a"))
+            .withType("kubernetes.io/dockercfg")
+            .withData(Map.of(".dockercfg", "e30="))
+            .build();
+    InMemoryCluster cluster = InMemoryCluster.of(List.of(legacy));
+    PullCredentialPolicy p = policy();
+    p.getSpec().setOnConflict(dev.pullpolicy.api.v1alpha1.OnConflict.Adopt);
+    Outcome o = pass(cluster, p, Set.of(), "a").get(0);
+    assertThat(o.result()).isEqualTo(Result.SYNCED);
+    assertThat(cluster.secret("a", "acme").getType()).isEqualTo("kubernetes.io/dockerconfigjson");
+    assertThat(Ownership.managingPolicy(cluster.secret("a", "acme"))).isEqualTo("acme");
+  }
+
+  @Test
+  void cleanupNeverDeletesASecretOfAnotherTypeWhateverItsLabels() {
+    Secret tlsLabelledOurs =
+        new SecretBuilder(pullSecret("a", "acme"))
+            .withType("kubernetes.io/tls")
+            .withData(Map.of("tls.crt", "e30="))
+            .build();
+    InMemoryCluster cluster = InMemoryCluster.of(List.of(tlsLabelledOurs));
+    PullCredentialPolicy p = policy();
+    int changed =
+        new Applier(cluster)
+            .cleanup(p, Ownership.of(p, List.of()), false, cluster.secrets(), List.of());
+    assertThat(changed).isZero();
+    assertThat(cluster.secret("a", "acme")).isNotNull();
+    assertThat(cluster.requests()).isEmpty();
+  }
+
+  @Test
+  void aNamespaceDeletedSincePlanningIsSkippedQuietly() {
+    InMemoryCluster cluster = InMemoryCluster.of(List.of(sa("a"), sa("b"))).terminating("a");
+    List<Outcome> outcomes = pass(cluster, policy(), Set.of(), "a", "b");
+    assertThat(outcomes.get(0).result()).as("not counted, no failure").isEqualTo(Result.NONE);
+    assertThat(outcomes.get(0).reason()).isNull();
+    assertThat(outcomes.get(1).result()).isEqualTo(Result.SYNCED);
+    // one refused create, no retries
+    assertThat(cluster.requests())
+        .filteredOn(r -> r.endsWith(" a/acme"))
+        .containsExactly("create secrets a/acme");
+  }
+
+  @Test
+  void orphaningWritesTheSecretAsReadNowNeverTheDatalessCache() {
+    InMemoryCluster cluster = InMemoryCluster.of(List.of(sa("a")));
+    pass(cluster, policy(), Set.of(), "a");
+    List<Secret> cached = cluster.secrets();
+    assertThat(cached.get(0).getData()).isNull();
+    cluster.requests().clear();
+    PullCredentialPolicy p = policy();
+    new Applier(cluster).cleanup(p, Ownership.of(p, List.of()), true, cached, List.of());
+    Secret orphaned = cluster.secret("a", "acme");
+    assertThat(orphaned.getData()).isEqualTo(Map.of(".dockerconfigjson", "eyJhdXRocyI6e319"));
+    assertThat(Ownership.managingPolicy(orphaned)).isNull();
+    assertThat(cluster.requests()).containsExactly("get secrets a/acme", "update secrets a/acme");
   }
 }

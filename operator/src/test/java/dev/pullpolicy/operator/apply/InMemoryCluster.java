@@ -1,5 +1,6 @@
 package dev.pullpolicy.operator.apply;
 
+import dev.pullpolicy.operator.cache.CachedCopy;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -26,6 +27,7 @@ public final class InMemoryCluster implements Writer {
   private final Map<String, ServiceAccount> serviceAccounts = new TreeMap<>();
   private final List<String> requests = new ArrayList<>();
   private final Map<String, Integer> failNext = new TreeMap<>();
+  private final java.util.Set<String> terminating = new java.util.TreeSet<>();
   private int version = 100;
 
   /** A cluster holding these objects (Secrets and ServiceAccounts). */
@@ -53,6 +55,15 @@ public final class InMemoryCluster implements Writer {
     return this;
   }
 
+  /**
+   * The namespace is being deleted from now on: a create there answers as the API server's
+   * NamespaceLifecycle admission does (403, cause NamespaceTerminating).
+   */
+  InMemoryCluster terminating(String namespace) {
+    terminating.add(namespace);
+    return this;
+  }
+
   /** Changes a held Secret behind the cache's back (a new resourceVersion). */
   void edit(String namespace, String name, UnaryOperator<Secret> edit) {
     secrets.put(namespace + "/" + name, stamp(edit.apply(secrets.get(namespace + "/" + name))));
@@ -68,9 +79,19 @@ public final class InMemoryCluster implements Writer {
     return requests;
   }
 
-  /** Every Secret held, as an informer cache would hold them (copies, ordered by key). */
-  public List<Secret> secrets() {
+  /** Every Secret held, as stored (with data, ordered by key). */
+  public List<Secret> stored() {
     return secrets.values().stream().map(s -> new SecretBuilder(s).build()).toList();
+  }
+
+  /**
+   * Every Secret held, as the operator's informer cache holds them (copies without data, ordered by
+   * key).
+   */
+  public List<Secret> secrets() {
+    return secrets.values().stream()
+        .map(s -> (Secret) CachedCopy.of(new SecretBuilder(s).build()))
+        .toList();
   }
 
   /** Every ServiceAccount held, as an informer cache would hold them. */
@@ -94,6 +115,15 @@ public final class InMemoryCluster implements Writer {
         "create secrets",
         key(secret),
         () -> {
+          if (terminating.contains(secret.getMetadata().getNamespace())) {
+            return new Response<>(
+                403,
+                null,
+                "unable to create new content in namespace "
+                    + secret.getMetadata().getNamespace()
+                    + " because it is being terminated",
+                true);
+          }
           if (secrets.containsKey(key(secret))) {
             return failure(
                 409, "secrets \"" + secret.getMetadata().getName() + "\" already exists");

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.sources.MergedConfig;
+import dev.pullpolicy.api.sources.SourceConfigs;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicySpec;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.Target;
+import dev.pullpolicy.operator.cache.CachedCopy;
+import dev.pullpolicy.operator.cache.CopyStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -30,9 +33,11 @@ public class CopiesTest {
     return p;
   }
 
+  static final byte[] JSON = "{\"auths\":{}}".getBytes(StandardCharsets.UTF_8);
+
+  /** The merged sources; the hash is the real one, as the copies' data is compared by hash. */
   public static final MergedConfig CONFIG =
-      new MergedConfig(
-          "{\"auths\":{}}".getBytes(StandardCharsets.UTF_8), "h1", List.of(), List.of());
+      new MergedConfig(JSON, SourceConfigs.sha256(JSON), List.of(), List.of());
 
   @Test
   void buildsTheCopyWithOurMetadataOnly() {
@@ -50,7 +55,7 @@ public class CopiesTest {
                 "pullpolicy"));
     assertThat(s.getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("note", "y", PullPolicyLabels.SOURCE_HASH, "h1"));
+            Map.of("note", "y", PullPolicyLabels.SOURCE_HASH, CONFIG.hash()));
     assertThat(s.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-1"));
@@ -137,8 +142,52 @@ public class CopiesTest {
                 .build(),
             new SecretBuilder(desired).editMetadata().withOwnerReferences().endMetadata().build());
     for (Secret v : variants) {
-      assertThat(template.inSync(v)).as("%s", v).isEqualTo(inSyncReference(v, desired));
+      boolean expected = inSyncReference(v, desired);
+      assertThat(template.inSync(v)).as("%s", v).isEqualTo(expected);
+      // the cache keeps no data, only its hash: it decides the same
+      CachedCopy cached = CachedCopy.of(new SecretBuilder(v).build());
+      assertThat(cached.getData()).isNull();
+      if (v.getStringData() == null) {
+        assertThat(template.inSync(cached)).as("cached %s", v).isEqualTo(expected);
+      }
     }
     assertThat(variants.stream().filter(template::inSync)).hasSize(3);
+  }
+
+  @Test
+  void theCopyStoreKeepsNoDataAndAnnouncesWhatItStores() {
+    CopyStore store = new CopyStore();
+    Secret desired = DesiredCopy.of(policy(), CONFIG).secret("ns");
+    store.put(store.getKey(desired), new SecretBuilder(desired).build());
+    assertThat(store.getKey(desired)).isEqualTo("ns/acme");
+    assertThat(store.get("ns/acme")).isInstanceOf(CachedCopy.class);
+    assertThat(store.get("ns/acme").getData()).isNull();
+    assertThat(DesiredCopy.of(policy(), CONFIG).inSync(store.get("ns/acme"))).isTrue();
+    // the informer then announces its initial list from the store, not the objects as received
+    assertThat(store.isFullState()).isTrue();
+  }
+
+  @Test
+  void theCacheKeepsMetadataAndTypeAndTheHashOfTheDataOnly() {
+    Secret desired = DesiredCopy.of(policy(), CONFIG).secret("ns");
+    desired.getMetadata().setResourceVersion("7");
+    CachedCopy cached = CachedCopy.of(new SecretBuilder(desired).build());
+    assertThat(cached.getData()).isNull();
+    assertThat(cached.getStringData()).isNull();
+    assertThat(cached.getType()).isEqualTo(desired.getType());
+    assertThat(cached.getMetadata())
+        .usingRecursiveComparison()
+        .ignoringFields("managedFields")
+        .isEqualTo(desired.getMetadata());
+    assertThat(cached.getMetadata().getManagedFields()).isNull();
+    assertThat(cached.dataHash()).isEqualTo(CONFIG.hash());
+    assertThat(CachedCopy.of(cached)).isSameAs(cached);
+    // data that is not exactly one .dockerconfigjson has no hash: never in sync
+    assertThat(CachedCopy.of(new SecretBuilder(desired).addToData("x", "e30=").build()).dataHash())
+        .isNull();
+    assertThat(
+            CachedCopy.of(new SecretBuilder(desired).withData(Map.of("a", "e30=")).build())
+                .dataHash())
+        .isNull();
   }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullpolicy.api.ownership.Ownership;
 import dev.pullpolicy.api.sources.MergedConfig;
+import dev.pullpolicy.api.sources.SourceConfigs;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicySpec;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
 import dev.pullpolicy.api.v1alpha1.Target;
+import dev.pullpolicy.operator.cache.CachedCopy;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -52,7 +54,7 @@ class PlannerBenchmarkTest {
     policy.setSpec(spec);
     byte[] json = new byte[2048];
     Arrays.fill(json, (byte) 'a');
-    MergedConfig config = new MergedConfig(json, "h1", List.of(), List.of());
+    MergedConfig config = new MergedConfig(json, SourceConfigs.sha256(json), List.of(), List.of());
 
     List<Namespace> namespaces = new ArrayList<>();
     List<Secret> copies = new ArrayList<>();
@@ -70,7 +72,8 @@ class PlannerBenchmarkTest {
               .build());
       boolean selected = i % prefixes.length < 3;
       if (selected) {
-        copies.add(DesiredCopy.of(policy, config).secret(name));
+        // as the operator's cache holds them: without data, with its hash
+        copies.add(CachedCopy.of(DesiredCopy.of(policy, config).secret(name)));
       }
       sas.add(
           new ServiceAccountBuilder()

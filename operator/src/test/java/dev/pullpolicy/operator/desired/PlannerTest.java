@@ -142,7 +142,12 @@ class PlannerTest {
             List.of(ns("a"), ns("b"), ns("c"), ns("d"), ns("e"), ns("f")),
             List.of(wrongHash, withStringData, wrongType, lostLabel, lostOwner, extraData),
             List.of());
-    assertThat(plans).hasSize(6).allMatch(p -> p.state() == State.WRITE);
+    assertThat(plans).hasSize(6);
+    assertThat(plans.stream().filter(p -> !p.namespace().equals("c")))
+        .allMatch(p -> p.state() == State.WRITE);
+    // a Secret of another type is never ours, whatever it is labelled: not written
+    assertThat(plans.get(2).state()).isEqualTo(State.CONFLICT);
+    assertThat(plans.get(2).decision().reason()).isEqualTo(FailureReason.Unmanaged);
   }
 
   @Test

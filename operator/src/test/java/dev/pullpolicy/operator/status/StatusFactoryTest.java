@@ -78,6 +78,45 @@ class StatusFactoryTest {
   }
 
   @Test
+  void registriesAndNotesAreBoundedWithACountOfTheRest() {
+    List<String> hosts = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      hosts.add("r%05d.example".formatted(i));
+    }
+    MergedConfig many =
+        new MergedConfig(new byte[0], "h", hosts, List.of("note 1", "note 2"), 4998);
+    PullCredentialPolicyStatus s =
+        at("2026-01-01T00:00:00Z")
+            .synced(
+                null,
+                1,
+                many,
+                1,
+                0,
+                List.of(new Outcome("a", Result.SYNCED, null, null, 1, 1, true)));
+    assertThat(s.getRegistries())
+        .hasSize(PullCredentialPolicyStatus.MAX_REGISTRIES)
+        .startsWith("r00000.example")
+        .endsWith("r00099.example");
+    assertThat(s.getRegistriesOmitted())
+        .isEqualTo(5000 - PullCredentialPolicyStatus.MAX_REGISTRIES);
+    assertThat(s.condition(ConditionType.SourceValid).getMessage())
+        .isEqualTo("1 source, 5000 registries; note 1; note 2; and 4998 more notes");
+    // kept while the sources are unusable
+    assertThat(
+            at("2026-01-01T00:01:00Z")
+                .sourceInvalid(s, 2, new SourceProblem(SourceValidReason.NoAuths, "x"))
+                .getRegistriesOmitted())
+        .isEqualTo(4900);
+    // all listed: nothing omitted, and the field is left out
+    assertThat(
+            at("2026-01-01T00:00:00Z")
+                .synced(null, 1, CONFIG, 1, 0, List.of())
+                .getRegistriesOmitted())
+        .isNull();
+  }
+
+  @Test
   void publishesTheSourceHashAndKeepsItWhileTheSourcesAreUnusable() {
     PullCredentialPolicyStatus s =
         at("2026-01-01T00:00:00Z")
