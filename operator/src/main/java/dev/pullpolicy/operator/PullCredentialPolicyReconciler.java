@@ -17,6 +17,8 @@ import dev.pullpolicy.operator.apply.Applier;
 import dev.pullpolicy.operator.apply.Response;
 import dev.pullpolicy.operator.apply.Writer;
 import dev.pullpolicy.operator.cache.CopyStore;
+import dev.pullpolicy.operator.cache.Slim;
+import dev.pullpolicy.operator.cache.SlimStore;
 import dev.pullpolicy.operator.events.AffectedPolicies;
 import dev.pullpolicy.operator.metrics.PolicyMetrics;
 import dev.pullpolicy.operator.sources.SourceSecrets;
@@ -82,6 +84,12 @@ public class PullCredentialPolicyReconciler
   /** Namespace where Events about the cluster-scoped policy are recorded. */
   static final String EVENT_NAMESPACE = "default";
 
+  /**
+   * Page size of the Namespace and ServiceAccount informers' lists: at start-up (and after a watch
+   * expired) they hold one page of received objects at a time, not every object of the cluster.
+   */
+  static final long LIST_LIMIT = 500;
+
   /** How often a full pass runs when no resync interval is configured (JOSDK's is 10 h). */
   static final Duration DEFAULT_FULL_PASS_INTERVAL = Duration.ofMinutes(10);
 
@@ -132,16 +140,12 @@ public class PullCredentialPolicyReconciler
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Namespace.class, PullCredentialPolicy.class)
                 .withName("namespaces")
+                // name, labels, the ignore annotation, deletion: what the selection rules read
+                .withItemStore(new SlimStore<>(Slim::namespace))
+                .withInformerListLimit(LIST_LIMIT)
                 .withPrimaryToSecondaryMapper(NO_SECONDARY_INDEX)
                 .withSecondaryToPrimaryMapper(this::policiesOfNamespaceEvent)
-                .withOnUpdateFilter(
-                    (n, o) ->
-                        !Objects.equals(n.getMetadata().getLabels(), o.getMetadata().getLabels())
-                            || !Objects.equals(
-                                n.getMetadata().getAnnotations(), o.getMetadata().getAnnotations())
-                            || !Objects.equals(
-                                n.getMetadata().getDeletionTimestamp(),
-                                o.getMetadata().getDeletionTimestamp()))
+                .withOnUpdateFilter((n, o) -> Slim.namespaceChanged(o, n))
                 .build(),
             context);
     copies =
@@ -162,6 +166,10 @@ public class PullCredentialPolicyReconciler
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ServiceAccount.class, PullCredentialPolicy.class)
                 .withName("serviceaccounts")
+                // entries, labels, our annotation, resourceVersion: written by a guarded patch of
+                // what changed (ServiceAccountPatch), never whole
+                .withItemStore(new SlimStore<>(Slim::serviceAccount))
+                .withInformerListLimit(LIST_LIMIT)
                 .withPrimaryToSecondaryMapper(NO_SECONDARY_INDEX)
                 .withSecondaryToPrimaryMapper(
                     sa ->
@@ -173,13 +181,7 @@ public class PullCredentialPolicyReconciler
                                     .orElse(null),
                                 allPolicies()),
                             sa))
-                .withOnUpdateFilter(
-                    (n, o) ->
-                        !Objects.equals(n.getImagePullSecrets(), o.getImagePullSecrets())
-                            || !Objects.equals(
-                                n.getMetadata().getLabels(), o.getMetadata().getLabels())
-                            || !Objects.equals(
-                                n.getMetadata().getAnnotations(), o.getMetadata().getAnnotations()))
+                .withOnUpdateFilter((n, o) -> Slim.serviceAccountChanged(o, n))
                 .build(),
             context);
     sources = new SourceSecrets(context.getClient(), metrics::sourceChanged);

@@ -318,7 +318,7 @@ class InstalledOperatorIT {
                         && ns.equals(e.namespace())
                         && e.resource().equals("serviceaccounts")
                         && e.name().equals("default")))
-        .anyMatch(e -> e.user().equals(USER) && e.verb().equals("update") && e.code() == 200);
+        .anyMatch(e -> e.user().equals(USER) && e.verb().equals("patch") && e.code() == 200);
     await()
         .atMost(TIMEOUT)
         .until(

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ApiWriter implements Writer {
+  private static final PatchContext MERGE_PATCH = PatchContext.of(PatchType.JSON_MERGE);
+
   private final KubernetesClient client;
   private final int concurrency;
   private ExecutorService pool;
@@ -74,14 +78,16 @@ public class ApiWriter implements Writer {
   }
 
   @Override
-  public Response<ServiceAccount> updateServiceAccount(ServiceAccount sa) {
+  public Response<ServiceAccount> patchServiceAccount(
+      ServiceAccount current, ServiceAccount edited) {
+    String patch = ServiceAccountPatch.of(current, edited);
     return call(
         () ->
             client
                 .serviceAccounts()
-                .inNamespace(sa.getMetadata().getNamespace())
-                .resource(sa)
-                .update());
+                .inNamespace(current.getMetadata().getNamespace())
+                .withName(current.getMetadata().getName())
+                .patch(MERGE_PATCH, patch));
   }
 
   @Override

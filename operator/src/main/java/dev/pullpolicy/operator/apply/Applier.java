@@ -225,8 +225,8 @@ public class Applier {
   public record Edit(ServiceAccount result, boolean edited, Response<?> failure) {}
 
   /**
-   * Read-modify-write of one ServiceAccount: applies {@code edit} to the cached copy and writes it
-   * with its resourceVersion; on 409 reads it again and retries.
+   * Read-modify-write of one ServiceAccount: applies {@code edit} to the cached copy and patches
+   * the difference, guarded by the copy's resourceVersion; on 409 reads it again and retries.
    */
   public Edit editServiceAccount(
       ServiceAccount cached, Function<ServiceAccount, Optional<ServiceAccount>> edit) {
@@ -239,7 +239,7 @@ public class Applier {
       if (next.isEmpty()) {
         return new Edit(current, edited, null);
       }
-      Response<ServiceAccount> r = writer.updateServiceAccount(next.get());
+      Response<ServiceAccount> r = writer.patchServiceAccount(current, next.get());
       if (r.succeeded()) {
         return new Edit(r.object(), true, null);
       }

@@ -22,8 +22,12 @@ public interface Writer {
 
   Response<Void> deleteSecret(String namespace, String name);
 
-  /** Update with the resourceVersion the object carries (409 when it is stale). */
-  Response<ServiceAccount> updateServiceAccount(ServiceAccount serviceAccount);
+  /**
+   * Changes a ServiceAccount's {@code imagePullSecrets} and annotations from those of {@code
+   * current} to those of {@code edited} ({@link ServiceAccountPatch}: a merge patch guarded by
+   * current's resourceVersion, 409 when it is stale); the rest of the object is left as it is.
+   */
+  Response<ServiceAccount> patchServiceAccount(ServiceAccount current, ServiceAccount edited);
 
   /** Read one ServiceAccount: code 200 with it, or 404 with null. */
   Response<ServiceAccount> getServiceAccount(String namespace, String name);

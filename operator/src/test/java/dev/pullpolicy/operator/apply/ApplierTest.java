@@ -121,7 +121,7 @@ class ApplierTest {
     assertThat(o.result()).isEqualTo(Result.SYNCED);
     assertThat(cluster.requests())
         .containsExactly(
-            "get secrets a/acme", "create secrets a/acme", "update serviceaccounts a/default");
+            "get secrets a/acme", "create secrets a/acme", "patch serviceaccounts a/default");
     assertThat(Ownership.managingPolicy(cluster.secret("a", "acme"))).isEqualTo("acme");
   }
 

@@ -1,12 +1,15 @@
 package dev.pullpolicy.operator.apply;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pullpolicy.operator.cache.CachedCopy;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,8 @@ import java.util.function.UnaryOperator;
  * real API server is proven by the system tests.
  */
 public final class InMemoryCluster implements Writer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Map<String, Secret> secrets = new TreeMap<>();
   private final Map<String, ServiceAccount> serviceAccounts = new TreeMap<>();
   private final List<String> requests = new ArrayList<>();
@@ -177,21 +182,61 @@ public final class InMemoryCluster implements Writer {
         });
   }
 
+  /**
+   * Applies the merge patch as the API server does: 409 when its resourceVersion is not the stored
+   * one; the annotations it names are set (or removed, when null), its entry list replaces the
+   * stored one; the rest of the stored object stays.
+   */
   @Override
-  public synchronized Response<ServiceAccount> updateServiceAccount(ServiceAccount sa) {
+  @SuppressWarnings("unchecked")
+  public synchronized Response<ServiceAccount> patchServiceAccount(
+      ServiceAccount current, ServiceAccount edited) {
+    String patch = ServiceAccountPatch.of(current, edited);
     return request(
-        "update serviceaccounts",
-        key(sa),
+        "patch serviceaccounts",
+        key(current),
         () -> {
-          ServiceAccount current = serviceAccounts.get(key(sa));
-          if (current == null) {
+          ServiceAccount stored = serviceAccounts.get(key(current));
+          if (stored == null) {
             return failure(404, "not found");
           }
+          Map<String, Object> p;
+          try {
+            p = JSON.readValue(patch, Map.class);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+          Map<String, Object> meta = (Map<String, Object>) p.get("metadata");
           if (!Objects.equals(
-              current.getMetadata().getResourceVersion(), sa.getMetadata().getResourceVersion())) {
+              stored.getMetadata().getResourceVersion(), meta.get("resourceVersion"))) {
             return failure(409, "the object has been modified");
           }
-          ServiceAccount s = stamp(new ServiceAccountBuilder(sa).build());
+          ServiceAccount s = new ServiceAccountBuilder(stored).build();
+          Map<String, String> annotations = (Map<String, String>) meta.get("annotations");
+          if (annotations != null) {
+            Map<String, String> merged =
+                new TreeMap<>(
+                    s.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : s.getMetadata().getAnnotations());
+            annotations.forEach(
+                (k, v) -> {
+                  if (v == null) {
+                    merged.remove(k);
+                  } else {
+                    merged.put(k, v);
+                  }
+                });
+            s.getMetadata().setAnnotations(merged.isEmpty() ? null : merged);
+          }
+          if (p.containsKey("imagePullSecrets")) {
+            List<LocalObjectReference> refs = new ArrayList<>();
+            for (Map<String, String> r : (List<Map<String, String>>) p.get("imagePullSecrets")) {
+              refs.add(new LocalObjectReference(r.get("name")));
+            }
+            s.setImagePullSecrets(refs);
+          }
+          stamp(s);
           serviceAccounts.put(key(s), s);
           return Response.ok(s);
         });
