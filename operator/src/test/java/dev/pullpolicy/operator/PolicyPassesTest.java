@@ -114,6 +114,18 @@ class PolicyPassesTest {
   }
 
   @Test
+  void aChangeWhoseEventWasMissedIsRepairedByTheNextFullPass() {
+    policy.setStatus(run(T0).status());
+    cluster.deleteSecret("team-a", "acme"); // no mark: as if its event had been lost
+    PolicyPasses.Pass partial = run(T0.plusSeconds(1));
+    assertThat(partial.full()).isFalse();
+    assertThat(cluster.secret("team-a", "acme")).as("not seen by a partial pass").isNull();
+    PolicyPasses.Pass full = run(T0.plus(RESYNC));
+    assertThat(full.full()).isTrue();
+    assertThat(cluster.secret("team-a", "acme")).as("restored by the full pass").isNotNull();
+  }
+
+  @Test
   void aPassWithNothingMarkedPlansNothingAndKeepsTheStatus() {
     policy.setStatus(run(T0).status());
     int requests = cluster.requests().size();
