@@ -19,12 +19,13 @@ record Env(
     boolean clusterIsDisposable) {
 
   /**
-   * The operator's JVM options when BENCH_OPERATOR_JAVA_OPTS is unset: those of the deploy/
-   * Deployment (JAVA_TOOL_OPTIONS) in a container with a 256 MiB limit.
+   * The operator's JVM options when BENCH_OPERATOR_JAVA_OPTS is unset (src/test/bench/run always
+   * sets it, from deploy/40-deployment.yaml): those of the Deployment (JAVA_TOOL_OPTIONS) in a
+   * container with a 256 MiB limit.
    */
   static final String DEFAULT_JAVA_OPTS =
       "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
-          + " -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError";
+          + " -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
   /** The JDK the operator's image is linked from (operator-image), used when present. */
   static final Path IMAGE_JDK = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
