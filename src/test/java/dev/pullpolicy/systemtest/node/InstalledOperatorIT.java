@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -76,13 +77,14 @@ class InstalledOperatorIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
   private static Path overlay;
+  private static OperatorImage image;
   private static final List<String> policies = new ArrayList<>();
 
   @BeforeAll
   static void buildTheImageAndInstallTheOperator(
       TestCluster cluster, KubernetesClient client, TestNode node) {
     OperatorProcess.stopShared(cluster);
-    OperatorImage image = OperatorImage.of(node);
+    image = OperatorImage.of(node);
     overlay = writeOverlay(cluster, node, image);
 
     long t0 = System.nanoTime();
@@ -164,6 +166,22 @@ class InstalledOperatorIT {
       assertThat(root)
           .as("mount options of / in %s", pod.getMetadata().getName())
           .startsWith("ro,");
+    }
+  }
+
+  /**
+   * The image's JVM starts from the AOT cache made with it (JDK 25): both replicas' processes have
+   * it mapped, which the JVM keeps only when the cache matches its build, jars and options.
+   */
+  @Test
+  void bothReplicasStartFromTheImagesAotCache(KubernetesClient client) throws IOException {
+    Assumptions.assumeFalse(
+        image.aotCache().isEmpty(), "the image's runtime is older than Java 25: no AOT cache");
+    for (Pod pod : operatorPods(client)) {
+      long pid = processOf(operatorStatus(pod).getContainerID());
+      assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/maps")))
+          .as("the memory map of the operator's process in %s", pod.getMetadata().getName())
+          .anyMatch(l -> l.endsWith(" " + image.aotCache()));
     }
   }
 

@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  * @param reference the image, pinned by digest: {@code
  *     localhost:PORT/pullpolicy/pullpolicy-operator@sha256:…}
  * @param baseReference the base image, pinned by digest
- * @param buildTime how long the build took (base image included)
+ * @param aotCache the path of the operator's AOT cache in the image, empty when it has none (a
+ *     runtime older than Java 25)
+ * @param buildTime how long the build took (base image and AOT cache included)
  */
-public record OperatorImage(String reference, String baseReference, Duration buildTime) {
+public record OperatorImage(
+    String reference, String baseReference, String aotCache, Duration buildTime) {
 
   /** A new machine's Maven may have to fetch what the image build needs first. */
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
@@ -51,8 +54,15 @@ public record OperatorImage(String reference, String baseReference, Duration bui
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     String image = value(out, "PULLPOLICY_OPERATOR_IMAGE");
     String base = value(out, "PULLPOLICY_OPERATOR_BASE_IMAGE");
-    TestCluster.log("operator image " + image + " built and pushed in " + took.toSeconds() + " s");
-    return new OperatorImage(image, base, took);
+    String aot = value(out, "PULLPOLICY_OPERATOR_AOT_CACHE");
+    TestCluster.log(
+        "operator image "
+            + image
+            + (aot.isEmpty() ? " (no AOT cache)" : " with its AOT cache at " + aot)
+            + " built and pushed in "
+            + took.toSeconds()
+            + " s");
+    return new OperatorImage(image, base, aot, took);
   }
 
   /** The reference without its digest: {@code localhost:PORT/pullpolicy/pullpolicy-operator}. */
