@@ -23,7 +23,12 @@ public class PullCredentialPolicyStatus {
           + " namespace has its copy and every selected ServiceAccount its entry; False"
           + " (NotAllSynced, or SourceInvalid). SourceValid: True (SourcesValid) when the sources"
           + " are usable pull Secrets; False with the problem as reason: SourceNotFound,"
-          + " WrongSecretType, MissingKey, InvalidJson, NoAuths, BadAuth, WrongLayout.")
+          + " WrongSecretType, MissingKey, InvalidJson, NoAuths, BadAuth, WrongLayout."
+          + " AdmissionActive (informational, Ready does not depend on it): True (Installed) when"
+          + " the API server adds the entry to a ServiceAccount as it is created; False when"
+          + " only the operator does, a moment later: NotInstalled (the MutatingAdmissionPolicy"
+          + " of deploy/ is not installed), ApiUnavailable (the API server does not serve"
+          + " admissionregistration.k8s.io/v1 MutatingAdmissionPolicies); Unknown (CheckFailed).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription(
