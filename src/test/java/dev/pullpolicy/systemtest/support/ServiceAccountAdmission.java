@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullpolicy.api.conditions.AdmissionActiveReason;
+import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -122,6 +123,27 @@ public final class ServiceAccountAdmission {
         .until(
             () -> dryRun(client, probeAccount(ns, Map.of())),
             sa -> pullSecrets(sa).contains(secretName));
+  }
+
+  /**
+   * Returns when admission knows every PullCredentialPolicy created so far: a probe policy created
+   * now, selecting every ServiceAccount of {@code probeNamespace}, adds its entry there (admission
+   * reads the policies through one watch, in order), and is deleted again.
+   */
+  public static void awaitPoliciesSoFar(
+      TestCluster cluster, KubernetesClient client, String probeNamespace) {
+    String probe = cluster.uniqueName("probe");
+    Policies.create(
+        client,
+        probe,
+        """
+          sources: [{namespace: %s, name: probe}]
+          namespaces: {include: [%s], exclude: []}
+          serviceAccounts: {names: ["*"]}
+        """
+            .formatted(probeNamespace, probeNamespace));
+    awaitEntry(client, probeNamespace, probe);
+    client.resources(PullCredentialPolicy.class).withName(probe).delete();
   }
 
   /**

@@ -314,6 +314,27 @@ public final class TestCluster implements AutoCloseable {
     return name;
   }
 
+  /**
+   * Creates a namespace with exactly this name (and the test run's label), e.g. one a policy named
+   * before it existed.
+   */
+  public void createNamespace(
+      String name, Map<String, String> labels, Map<String, String> annotations) {
+    Map<String, String> all = new LinkedHashMap<>(labels);
+    all.put(TEST_RUN_LABEL, runId);
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(all)
+                .withAnnotations(annotations.isEmpty() ? null : annotations)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
   /** Runs the real kubectl with the admin kubeconfig and the built plugin first on PATH. */
   public CommandResult kubectl(String... args) {
     return kubectl(Map.of(), args);
