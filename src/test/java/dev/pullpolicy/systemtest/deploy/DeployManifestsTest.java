@@ -2,6 +2,7 @@ package dev.pullpolicy.systemtest.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.AdmissionActiveReason;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -158,6 +159,28 @@ class DeployManifestsTest {
             b ->
                 assertThat(b.<List<String>>get("spec", "validationActions"))
                     .containsExactly("Deny"));
+  }
+
+  @Test
+  void operatorMayOnlyReadItsOwnAdmissionObjectsByName() {
+    ClusterRole clusterRole =
+        DEPLOY.object("ClusterRole", DeployFolder.SERVICE_ACCOUNT, ClusterRole.class);
+    assertThat(clusterRole.getRules())
+        .filteredOn(r -> r.getApiGroups().contains("admissionregistration.k8s.io"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("admissionregistration.k8s.io");
+              assertThat(r.getResources())
+                  .containsExactly("mutatingadmissionpolicies", "mutatingadmissionpolicybindings");
+              assertThat(r.getVerbs()).containsExactly("get");
+              assertThat(r.getResourceNames()).containsExactly(AdmissionActiveReason.OBJECT_NAME);
+            });
+    // the name the operator reads is the name deploy/ installs
+    assertThat(DeployFolder.objects(DEPLOY.dir().resolve(DeployFolder.SERVICE_ACCOUNT_ADMISSION)))
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getName()).isEqualTo(AdmissionActiveReason.OBJECT_NAME));
   }
 
   @Test
