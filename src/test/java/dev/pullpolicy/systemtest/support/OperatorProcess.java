@@ -47,6 +47,17 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   /**
+   * Stops the run's shared operator of this cluster if it runs (the next test that asks for it
+   * starts it again), so that a test's own operator is the only one.
+   */
+  public static synchronized void stopShared(TestCluster cluster) {
+    OperatorProcess shared = SHARED.remove(cluster);
+    if (shared != null) {
+      shared.close();
+    }
+  }
+
+  /**
    * Starts an operator with the admin kubeconfig (override {@code KUBECONFIG} in {@code env} to run
    * it as another identity) and waits until its readiness endpoint answers. It is stopped at the
    * end of the run at the latest.

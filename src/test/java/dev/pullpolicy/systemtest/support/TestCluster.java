@@ -362,6 +362,18 @@ public final class TestCluster implements AutoCloseable {
         .create();
   }
 
+  /** Writes a file of this run (e.g. manifests for kubectl apply) and returns its path. */
+  public Path writeFile(String name, String content) {
+    try {
+      Files.createDirectories(workDir);
+      Path file = workDir.resolve(files.incrementAndGet() + "-" + name);
+      Files.writeString(file, content);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs the real kubectl with the admin kubeconfig and the built plugin first on PATH. */
   public CommandResult kubectl(String... args) {
     return kubectl(Map.of(), args);
