@@ -132,7 +132,12 @@ public class AdmissionCheck
   @Override
   public void start() {
     super.start();
-    state = check();
+    try {
+      state = check();
+    } catch (RuntimeException e) {
+      // never keep the controller from starting: the condition says Unknown, the poll retries
+      state = AdmissionState.checkFailed(e.getClass().getSimpleName());
+    }
     LOG.infof("admission: %s (%s)", state.reason(), state.message());
     poller =
         Executors.newSingleThreadScheduledExecutor(
