@@ -13,6 +13,7 @@ import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
+import dev.pullpolicy.operator.admission.AdmissionCheck;
 import dev.pullpolicy.operator.apply.Applier;
 import dev.pullpolicy.operator.apply.Response;
 import dev.pullpolicy.operator.apply.Writer;
@@ -93,6 +94,7 @@ public class PullCredentialPolicyReconciler
   private final PolicyMetrics metrics;
   private final Clock clock;
   private final StatusFactory statuses;
+  private final AdmissionCheck admission;
 
   private InformerEventSource<Namespace, PullCredentialPolicy> namespaces;
   private InformerEventSource<Secret, PullCredentialPolicy> copies;
@@ -102,12 +104,17 @@ public class PullCredentialPolicyReconciler
 
   @Inject
   public PullCredentialPolicyReconciler(
-      Writer writer, Applier applier, PolicyMetrics metrics, Clock clock) {
+      Writer writer,
+      Applier applier,
+      PolicyMetrics metrics,
+      Clock clock,
+      AdmissionCheck admission) {
     this.writer = writer;
     this.applier = applier;
     this.metrics = metrics;
     this.clock = clock;
     this.statuses = new StatusFactory(clock);
+    this.admission = admission;
   }
 
   @Override
@@ -171,7 +178,9 @@ public class PullCredentialPolicyReconciler
                 .build(),
             context);
     sources = new SourceSecrets(context.getClient(), metrics::sourceChanged);
-    return List.of(namespaces, copies, serviceAccounts, sources);
+    admission.reconcileOnChange(
+        () -> allPolicies().stream().map(p -> p.getMetadata().getName()).toList());
+    return List.of(namespaces, copies, serviceAccounts, sources, admission);
   }
 
   private List<PullCredentialPolicy> allPolicies() {
@@ -219,7 +228,8 @@ public class PullCredentialPolicyReconciler
             .run(config, applier, statuses);
 
     // record
-    PullCredentialPolicyStatus status = pass.status();
+    PullCredentialPolicyStatus status =
+        statuses.withAdmission(pass.status(), previous, generation, admission.state());
     metrics.namespaces(
         name,
         status.getNamespaces().getSelected(),
@@ -261,7 +271,12 @@ public class PullCredentialPolicyReconciler
       Instant started) {
     String name = policy.getMetadata().getName();
     String reason = problem.reason().name();
-    PullCredentialPolicyStatus status = statuses.sourceInvalid(previous, generation, problem);
+    PullCredentialPolicyStatus status =
+        statuses.withAdmission(
+            statuses.sourceInvalid(previous, generation, problem),
+            previous,
+            generation,
+            admission.state());
     Condition before = previous == null ? null : previous.condition(ConditionType.SourceValid);
     if (before == null
         || !"False".equals(before.getStatus())
