@@ -13,6 +13,7 @@ import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.SecretReference;
+import dev.pullpolicy.operator.admission.AdmissionCheck;
 import dev.pullpolicy.operator.apply.Applier;
 import dev.pullpolicy.operator.apply.Response;
 import dev.pullpolicy.operator.apply.Writer;
@@ -110,6 +111,7 @@ public class PullCredentialPolicyReconciler
   private final StatusFactory statuses;
   private final PolicyPasses passes;
   private final PolicyPasses.Caches caches = new InformerCaches();
+  private final AdmissionCheck admission;
 
   private InformerEventSource<Namespace, PullCredentialPolicy> namespaces;
   private InformerEventSource<Secret, PullCredentialPolicy> copies;
@@ -119,13 +121,18 @@ public class PullCredentialPolicyReconciler
 
   @Inject
   public PullCredentialPolicyReconciler(
-      Writer writer, Applier applier, PolicyMetrics metrics, Clock clock) {
+      Writer writer,
+      Applier applier,
+      PolicyMetrics metrics,
+      Clock clock,
+      AdmissionCheck admission) {
     this.writer = writer;
     this.applier = applier;
     this.metrics = metrics;
     this.clock = clock;
     this.statuses = new StatusFactory(clock);
     this.passes = new PolicyPasses(applier, statuses);
+    this.admission = admission;
   }
 
   @Override
@@ -185,7 +192,9 @@ public class PullCredentialPolicyReconciler
                 .build(),
             context);
     sources = new SourceSecrets(context.getClient(), metrics::sourceChanged);
-    return List.of(namespaces, copies, serviceAccounts, sources);
+    admission.reconcileOnChange(
+        () -> allPolicies().stream().map(p -> p.getMetadata().getName()).toList());
+    return List.of(namespaces, copies, serviceAccounts, sources, admission);
   }
 
   private static final PrimaryToSecondaryMapper<PullCredentialPolicy> NO_SECONDARY_INDEX =
@@ -291,7 +300,8 @@ public class PullCredentialPolicyReconciler
                 .maxReconciliationInterval()
                 .orElse(DEFAULT_FULL_PASS_INTERVAL));
     // record
-    PullCredentialPolicyStatus status = pass.status();
+    PullCredentialPolicyStatus status =
+        statuses.withAdmission(pass.status(), previous, generation, admission.state());
     metrics.pass(name, pass.full(), pass.planned());
     metrics.namespaces(
         name,
@@ -334,7 +344,12 @@ public class PullCredentialPolicyReconciler
       Instant started) {
     String name = policy.getMetadata().getName();
     String reason = problem.reason().name();
-    PullCredentialPolicyStatus status = statuses.sourceInvalid(previous, generation, problem);
+    PullCredentialPolicyStatus status =
+        statuses.withAdmission(
+            statuses.sourceInvalid(previous, generation, problem),
+            previous,
+            generation,
+            admission.state());
     Condition before = previous == null ? null : previous.condition(ConditionType.SourceValid);
     if (before == null
         || !"False".equals(before.getStatus())

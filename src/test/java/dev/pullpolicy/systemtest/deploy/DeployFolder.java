@@ -21,6 +21,9 @@ final class DeployFolder {
   /** The file with the admission policies that check a policy's author. */
   static final String ADMISSION = "35-admission-policies.yaml";
 
+  /** The file with the admission policy that adds entries to new ServiceAccounts. */
+  static final String SERVICE_ACCOUNT_ADMISSION = "36-service-account-admission.yaml";
+
   /** Where the operator records its Events, and the only namespace it may create them in. */
   static final String EVENT_NAMESPACE = "default";
 

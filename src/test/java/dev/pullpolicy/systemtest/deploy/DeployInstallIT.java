@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullpolicy.systemtest.support.CommandResult;
+import dev.pullpolicy.systemtest.support.ServiceAccountAdmission;
 import dev.pullpolicy.systemtest.support.SystemTest;
 import dev.pullpolicy.systemtest.support.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -73,9 +74,14 @@ class DeployInstallIT {
     }
   }
 
-  /** The Deployment's Pods would stay Pending for the rest of the run: take them away. */
+  /**
+   * The Deployment's Pods would stay Pending for the rest of the run: take them away. The
+   * ServiceAccount admission policy goes too: the tests of admission install it themselves, the
+   * others run as before it.
+   */
   @AfterAll
   static void removeTheDeployment(KubernetesClient client) {
+    ServiceAccountAdmission.uninstall(client);
     client
         .apps()
         .deployments()

@@ -2,6 +2,7 @@ package dev.pullpolicy.systemtest.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.AdmissionActiveReason;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -53,7 +54,9 @@ class DeployManifestsTest {
           "ClusterRole",
           "ClusterRoleBinding",
           "ValidatingAdmissionPolicy",
-          "ValidatingAdmissionPolicyBinding");
+          "ValidatingAdmissionPolicyBinding",
+          "MutatingAdmissionPolicy",
+          "MutatingAdmissionPolicyBinding");
 
   @Test
   void namespaceIsAppliedFirstAndHoldsEveryNamespacedObjectButTheEventsGrant() {
@@ -156,6 +159,77 @@ class DeployManifestsTest {
             b ->
                 assertThat(b.<List<String>>get("spec", "validationActions"))
                     .containsExactly("Deny"));
+  }
+
+  @Test
+  void operatorMayOnlyReadItsOwnAdmissionObjectsByName() {
+    ClusterRole clusterRole =
+        DEPLOY.object("ClusterRole", DeployFolder.SERVICE_ACCOUNT, ClusterRole.class);
+    assertThat(clusterRole.getRules())
+        .filteredOn(r -> r.getApiGroups().contains("admissionregistration.k8s.io"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("admissionregistration.k8s.io");
+              assertThat(r.getResources())
+                  .containsExactly("mutatingadmissionpolicies", "mutatingadmissionpolicybindings");
+              assertThat(r.getVerbs()).containsExactly("get");
+              assertThat(r.getResourceNames()).containsExactly(AdmissionActiveReason.OBJECT_NAME);
+            });
+    // the name the operator reads is the name deploy/ installs
+    assertThat(DeployFolder.objects(DEPLOY.dir().resolve(DeployFolder.SERVICE_ACCOUNT_ADMISSION)))
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getName()).isEqualTo(AdmissionActiveReason.OBJECT_NAME));
+  }
+
+  @Test
+  void serviceAccountAdmissionIsParameterizedByEveryPolicyAndCanNeverBlockOrReachTheOperator() {
+    List<GenericKubernetesResource> objects =
+        DeployFolder.objects(DEPLOY.dir().resolve(DeployFolder.SERVICE_ACCOUNT_ADMISSION));
+    assertThat(objects)
+        .extracting(GenericKubernetesResource::getKind)
+        .containsExactly("MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding");
+    GenericKubernetesResource policy = objects.get(0);
+    GenericKubernetesResource binding = objects.get(1);
+    assertThat(policy.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
+    // an error or a cost overrun admits the ServiceAccount unchanged; the operator adds the entry
+    assertThat(policy.<String>get("spec", "failurePolicy")).isEqualTo("Ignore");
+    assertThat(policy.<String>get("spec", "reinvocationPolicy")).isEqualTo("Never");
+    CustomResourceDefinition crd = crd();
+    assertThat(policy.<String>get("spec", "paramKind", "apiVersion"))
+        .isEqualTo(crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName());
+    assertThat(policy.<String>get("spec", "paramKind", "kind"))
+        .isEqualTo(crd.getSpec().getNames().getKind());
+    List<Map<String, Object>> rules = policy.get("spec", "matchConstraints", "resourceRules");
+    assertThat(rules)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("apiGroups")).isEqualTo(List.of(""));
+              assertThat(r.get("resources")).isEqualTo(List.of("serviceaccounts"));
+              assertThat(r.get("operations")).isEqualTo(List.of("CREATE"));
+            });
+    List<Map<String, Object>> never =
+        policy.get("spec", "matchConstraints", "namespaceSelector", "matchExpressions");
+    assertThat(never)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.get("key")).isEqualTo("kubernetes.io/metadata.name");
+              assertThat(e.get("operator")).isEqualTo("NotIn");
+              assertThat(e.get("values")).isEqualTo(List.of("kube-system", DeployFolder.NAMESPACE));
+            });
+    List<Map<String, Object>> mutations = policy.get("spec", "mutations");
+    assertThat(mutations)
+        .singleElement()
+        .satisfies(m -> assertThat(m.get("patchType")).isEqualTo("JSONPatch"));
+    assertThat(binding.getMetadata().getName()).isEqualTo(policy.getMetadata().getName());
+    assertThat(binding.<String>get("spec", "policyName")).isEqualTo(policy.getMetadata().getName());
+    assertThat(binding.<Map<String, Object>>get("spec", "paramRef", "selector")).isEmpty();
+    assertThat(binding.<String>get("spec", "paramRef", "parameterNotFoundAction"))
+        .isEqualTo("Allow");
+    assertThat(binding.<Object>get("spec", "matchResources")).isNull();
   }
 
   private static CustomResourceDefinition crd() {

@@ -3,12 +3,15 @@ package dev.pullpolicy.systemtest.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullpolicy.api.conditions.AdmissionActiveReason;
+import dev.pullpolicy.api.conditions.ConditionType;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.systemtest.support.AuditLog;
 import dev.pullpolicy.systemtest.support.CommandResult;
 import dev.pullpolicy.systemtest.support.OperatorProcess;
 import dev.pullpolicy.systemtest.support.Policies;
+import dev.pullpolicy.systemtest.support.ServiceAccountAdmission;
 import dev.pullpolicy.systemtest.support.SystemTest;
 import dev.pullpolicy.systemtest.support.TestCluster;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +71,12 @@ class DeployRbacIT {
             Map.of("KUBECONFIG", kubeconfig.toString(), "POD_NAMESPACE", DeployFolder.NAMESPACE));
   }
 
+  /** The tests of admission install its policy themselves; the others run as before it. */
+  @AfterAll
+  static void removeServiceAccountAdmission(KubernetesClient client) {
+    ServiceAccountAdmission.uninstall(client);
+  }
+
   @Test
   void copiesIntoSelectedNamespacesAndAddsServiceAccountEntries(
       TestCluster cluster, KubernetesClient client) {
@@ -92,6 +102,19 @@ class DeployRbacIT {
               assertThat(ready(client, s.policy())).isTrue();
             });
     assertThat(client.secrets().inNamespace(s.unselected()).withName(s.target()).get()).isNull();
+    // the ClusterRole lets it read the admission policy and binding deploy/ installs
+    assertThat(
+            client
+                .resources(PullCredentialPolicy.class)
+                .withName(s.policy())
+                .get()
+                .getStatus()
+                .condition(ConditionType.AdmissionActive))
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo(AdmissionActiveReason.Installed.name());
+            });
 
     assertOperatorNeverRefused(cluster);
     cluster
@@ -326,6 +349,14 @@ class DeployRbacIT {
                       "{\"auths\":{\"registry.rbac.example.com\":{\"auth\":\"" + auth + "\"}}}")
                   .build())
           .create();
+      // The ServiceAccounts exist before the policy, so that the operator (not admission, which
+      // deploy/ installs too) adds their entries: the proof of its right to update them.
+      for (String ns : selected) {
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+      }
       String policy = cluster.uniqueName(prefix);
       String target = prefix + "-pull";
       Policies.create(

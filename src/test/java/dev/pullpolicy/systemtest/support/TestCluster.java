@@ -103,6 +103,27 @@ public final class TestCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Starts a local control plane of its own, beside the shared one ({@code <shared state
+   * folder>-<name>}), with extra kube-apiserver flags ({@code PULLPOLICY_APISERVER_ARGS}), and
+   * installs the CRD. The caller closes it (which stops it); for tests of a differently configured
+   * API server, e.g. one without an API.
+   */
+  public static TestCluster startSeparate(String name, String apiServerArgs) {
+    Path root = findRepoRoot();
+    Path bin = buildBinaries(root);
+    Path shared = localClusterDir(root);
+    TestCluster cluster =
+        startLocal(
+            root,
+            bin,
+            shared.resolveSibling(shared.getFileName() + "-" + name),
+            false,
+            Map.of("PULLPOLICY_APISERVER_ARGS", apiServerArgs));
+    cluster.installCrd();
+    return cluster;
+  }
+
   /** Starts (or connects to) the cluster this run uses and installs the CRD. */
   static TestCluster start() {
     Path root = findRepoRoot();
@@ -153,7 +174,13 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private static TestCluster startLocal(Path root, Path bin, Path state, boolean forNode) {
-    Map<String, String> env = Map.of("PULLPOLICY_CLUSTER_DIR", state.toString());
+    return startLocal(root, bin, state, forNode, Map.of());
+  }
+
+  private static TestCluster startLocal(
+      Path root, Path bin, Path state, boolean forNode, Map<String, String> extraEnv) {
+    Map<String, String> env = new LinkedHashMap<>(extraEnv);
+    env.put("PULLPOLICY_CLUSTER_DIR", state.toString());
     boolean wasRunning = run(root, env, "src/test/cluster/cluster", "status").exitCode() == 0;
     log((wasRunning ? "reusing" : "starting") + " the local control plane in " + state);
     CommandResult up =
@@ -320,6 +347,39 @@ public final class TestCluster implements AutoCloseable {
                 .build())
         .create();
     return name;
+  }
+
+  /**
+   * Creates a namespace with exactly this name (and the test run's label), e.g. one a policy named
+   * before it existed.
+   */
+  public void createNamespace(
+      String name, Map<String, String> labels, Map<String, String> annotations) {
+    Map<String, String> all = new LinkedHashMap<>(labels);
+    all.put(TEST_RUN_LABEL, runId);
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(all)
+                .withAnnotations(annotations.isEmpty() ? null : annotations)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  /** Writes a file of this run (e.g. manifests for kubectl apply) and returns its path. */
+  public Path writeFile(String name, String content) {
+    try {
+      Files.createDirectories(workDir);
+      Path file = workDir.resolve(files.incrementAndGet() + "-" + name);
+      Files.writeString(file, content);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Runs the real kubectl with the admin kubeconfig and the built plugin first on PATH. */

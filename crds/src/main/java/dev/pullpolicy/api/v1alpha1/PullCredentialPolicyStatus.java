@@ -32,7 +32,12 @@ public class PullCredentialPolicyStatus {
           + " (NotAllSynced, or SourceInvalid). SourceValid: True (SourcesValid) when the sources"
           + " are usable pull Secrets; False with the problem as reason: SourceNotFound (no pull"
           + " Secret by that name: none, or one of another type), MissingKey, InvalidJson,"
-          + " NoAuths, BadAuth, WrongLayout, SourceTooLarge.")
+          + " NoAuths, BadAuth, WrongLayout, SourceTooLarge."
+          + " AdmissionActive (informational, Ready does not depend on it): True (Installed) when"
+          + " the API server adds the entry to a ServiceAccount as it is created; False when"
+          + " only the operator does, a moment later: NotInstalled (the MutatingAdmissionPolicy"
+          + " of deploy/ is not installed), ApiUnavailable (the API server does not serve"
+          + " admissionregistration.k8s.io/v1 MutatingAdmissionPolicies); Unknown (CheckFailed).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription(

@@ -22,6 +22,7 @@ class ReasonsDocumentedTest {
             ConditionType.values(),
             ReadyReason.values(),
             SourceValidReason.values(),
+            AdmissionActiveReason.values(),
             FailureReason.values())
         .flatMap(Arrays::stream)
         .map(Enum::name)

@@ -10,6 +10,8 @@ import java.util.List;
  *     version
  * @param hashPublished whether the policy's status carries the sources' hash (else copies are
  *     Unknown: the operator has not reconciled the policy yet)
+ * @param admission the AdmissionActive condition: whether the API server adds the entry to
+ *     ServiceAccounts as they are created; null before an operator of this version reported it
  */
 public record PolicyStatus(
     String policy,
@@ -20,7 +22,11 @@ public record PolicyStatus(
     String secretName,
     List<String> registries,
     boolean hashPublished,
-    List<Row> namespaces) {
+    List<Row> namespaces,
+    Admission admission) {
+
+  /** The AdmissionActive condition as the operator reported it. */
+  public record Admission(String status, String reason, String message) {}
 
   /** The copy state of a namespace. */
   public enum CopyState {

@@ -116,7 +116,15 @@ public final class StatusCalculator {
         ownership.target(),
         status == null || status.getRegistries() == null ? List.of() : status.getRegistries(),
         hash != null,
-        rows);
+        rows,
+        admission(status));
+  }
+
+  private static PolicyStatus.Admission admission(PullCredentialPolicyStatus status) {
+    Condition c = status == null ? null : status.condition(ConditionType.AdmissionActive);
+    return c == null
+        ? null
+        : new PolicyStatus.Admission(c.getStatus(), c.getReason(), c.getMessage());
   }
 
   /**

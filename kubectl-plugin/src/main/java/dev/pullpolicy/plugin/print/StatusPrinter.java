@@ -47,6 +47,7 @@ public final class StatusPrinter {
       out.append("Registries:  ")
           .append(s.registries().isEmpty() ? "-" : String.join(", ", s.registries()))
           .append('\n');
+      out.append("Admission:   ").append(admission(s.admission(), style)).append('\n');
       if (!s.hashPublished()) {
         out.append(
             "Note:        the operator has not published the sources' hash yet: copy states are"
@@ -90,6 +91,23 @@ public final class StatusPrinter {
     return out.toString();
   }
 
+  /**
+   * Whether ServiceAccounts are born with the entry, in one line: the AdmissionActive condition's
+   * status, reason and message.
+   */
+  static String admission(PolicyStatus.Admission a, Style style) {
+    if (a == null) {
+      return "Unknown: not reported by the operator";
+    }
+    String status =
+        "True".equals(a.status())
+            ? style.good(a.status())
+            : "False".equals(a.status()) ? style.warn(a.status()) : a.status();
+    return status
+        + (a.reason() == null ? "" : " (" + a.reason() + ")")
+        + (a.message() == null || a.message().isEmpty() ? "" : ": " + a.message());
+  }
+
   private static UnaryOperator<String> copyStyle(CopyState state, Style style) {
     return switch (state) {
       case Synced -> style::good;
@@ -110,6 +128,13 @@ public final class StatusPrinter {
     m.put("registries", s.registries());
     m.put("sourceHashPublished", s.hashPublished());
     m.put("secretsReadable", s.secretsReadable());
+    if (s.admission() != null) {
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("status", s.admission().status());
+      a.put("reason", s.admission().reason());
+      a.put("message", s.admission().message());
+      m.put("admission", a);
+    }
     m.put(
         "namespaces",
         s.namespaces().stream()

@@ -9,6 +9,8 @@ import static dev.pullpolicy.plugin.Fixtures.serviceAccount;
 import static dev.pullpolicy.plugin.Fixtures.withFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullpolicy.api.conditions.AdmissionActiveReason;
+import dev.pullpolicy.api.conditions.ConditionType;
 import dev.pullpolicy.api.conditions.FailureReason;
 import dev.pullpolicy.api.v1alpha1.NamespaceSelection;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
@@ -19,10 +21,13 @@ import dev.pullpolicy.plugin.cli.Style;
 import dev.pullpolicy.plugin.cluster.ClusterReader.MetadataRead;
 import dev.pullpolicy.plugin.diagnose.PolicyStatus.CopyState;
 import dev.pullpolicy.plugin.print.StatusPrinter;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +83,15 @@ class StatusCalculatorTest {
             "team-b", List.of(serviceAccount("team-b", "default"), serviceAccount("team-b", "ci")),
             "team-d", List.of(serviceAccount("team-d", "default", "other", "acme")));
 
+    List<Condition> conditions = new ArrayList<>(policy.getStatus().getConditions());
+    conditions.add(
+        new ConditionBuilder()
+            .withType(ConditionType.AdmissionActive.name())
+            .withStatus("False")
+            .withReason(AdmissionActiveReason.ApiUnavailable.name())
+            .withMessage("the API server does not serve them")
+            .build());
+    policy.getStatus().setConditions(conditions);
     PolicyStatus status = compute(policy, namespaces, sas, copies(copies));
 
     String out = StatusPrinter.print(List.of(status), Format.TABLE, false, Style.plain());
@@ -89,6 +103,7 @@ class StatusCalculatorTest {
             Sources:     pullpolicy-system/acme-creds
             Secret:      acme
             Registries:  registry.acme.io
+            Admission:   False (ApiUnavailable): the API server does not serve them
 
             NAMESPACE   COPY          SERVICEACCOUNTS   ERROR
             team-a      Synced        1/1

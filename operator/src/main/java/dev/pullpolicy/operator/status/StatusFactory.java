@@ -9,6 +9,7 @@ import dev.pullpolicy.api.v1alpha1.Failure;
 import dev.pullpolicy.api.v1alpha1.NamespaceCounts;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.ServiceAccountCounts;
+import dev.pullpolicy.operator.admission.AdmissionState;
 import dev.pullpolicy.operator.apply.Outcome;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -166,6 +167,32 @@ public final class StatusFactory {
             generation);
     s.setConditions(new ArrayList<>(List.of(ready, sourceValid)));
     return s;
+  }
+
+  /**
+   * Adds the {@code AdmissionActive} condition to a status built by {@link #synced} or {@link
+   * #sourceInvalid}: whether the API server adds the entry to ServiceAccounts as they are created.
+   * Informational: Ready does not depend on it.
+   */
+  public PullCredentialPolicyStatus withAdmission(
+      PullCredentialPolicyStatus status,
+      PullCredentialPolicyStatus previous,
+      long generation,
+      AdmissionState admission) {
+    PullCredentialPolicyStatus prev =
+        previous == null ? new PullCredentialPolicyStatus() : previous;
+    List<Condition> conditions = new ArrayList<>(status.getConditions());
+    conditions.removeIf(c -> ConditionType.AdmissionActive.name().equals(c.getType()));
+    conditions.add(
+        condition(
+            prev,
+            ConditionType.AdmissionActive,
+            admission.status(),
+            admission.reason().name(),
+            admission.message(),
+            generation));
+    status.setConditions(conditions);
+    return status;
   }
 
   /**

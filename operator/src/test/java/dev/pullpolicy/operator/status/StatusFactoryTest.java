@@ -10,6 +10,7 @@ import dev.pullpolicy.api.sources.MergedConfig;
 import dev.pullpolicy.api.sources.SourceProblem;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicyStatus;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
+import dev.pullpolicy.operator.admission.AdmissionState;
 import dev.pullpolicy.operator.apply.Outcome;
 import dev.pullpolicy.operator.apply.Outcome.Result;
 import java.time.Clock;
@@ -172,5 +173,36 @@ class StatusFactoryTest {
                 .condition(ConditionType.SourceValid)
                 .getReason())
         .isEqualTo(SourceValidReason.SourcesValid.name());
+  }
+
+  @Test
+  void admissionIsItsOwnConditionAndReadyDoesNotDependOnIt() {
+    List<Outcome> synced = List.of(new Outcome("a", Result.SYNCED, null, null, 1, 1, true));
+    StatusFactory f = at("2026-01-01T00:00:00Z");
+    PullCredentialPolicyStatus on =
+        f.withAdmission(
+            f.synced(null, 1, CONFIG, 1, 0, synced), null, 1, AdmissionState.installed());
+    assertThat(on.condition(ConditionType.AdmissionActive).getStatus()).isEqualTo("True");
+    assertThat(on.condition(ConditionType.AdmissionActive).getReason()).isEqualTo("Installed");
+
+    StatusFactory later = at("2026-01-01T01:00:00Z");
+    PullCredentialPolicyStatus off =
+        later.withAdmission(
+            later.synced(on, 1, CONFIG, 1, 0, synced), on, 1, AdmissionState.apiUnavailable());
+    assertThat(off.condition(ConditionType.AdmissionActive).getStatus()).isEqualTo("False");
+    assertThat(off.condition(ConditionType.AdmissionActive).getReason())
+        .isEqualTo("ApiUnavailable");
+    assertThat(off.condition(ConditionType.AdmissionActive).getLastTransitionTime())
+        .isEqualTo("2026-01-01T01:00:00Z");
+    assertThat(off.condition(ConditionType.Ready))
+        .as("Ready, unchanged by admission")
+        .isEqualTo(on.condition(ConditionType.Ready));
+    assertThat(off.getConditions()).hasSize(3);
+
+    // the same answer again: an equal status, so nothing is written
+    PullCredentialPolicyStatus again =
+        later.withAdmission(
+            later.synced(off, 1, CONFIG, 1, 0, synced), off, 1, AdmissionState.apiUnavailable());
+    assertThat(again).isEqualTo(off);
   }
 }
