@@ -35,11 +35,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -180,8 +182,21 @@ class InstalledOperatorIT {
         image.aotCache().isEmpty(), "the image's runtime is older than Java 25: no AOT cache");
     for (Pod pod : operatorPods(client)) {
       long pid = processOf(operatorStatus(pod).getContainerID());
+      // When it does not use the cache the JVM says why in its first lines ("[aot]", "AOT cache").
+      String said =
+          client
+              .pods()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withName(pod.getMetadata().getName())
+              .getLog()
+              .lines()
+              .filter(l -> l.toLowerCase(Locale.ROOT).contains("aot"))
+              .limit(5)
+              .collect(Collectors.joining("\n"));
       assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/maps")))
-          .as("the memory map of the operator's process in %s", pod.getMetadata().getName())
+          .as(
+              "the memory map of the operator's process in %s (its log about the cache: %s)",
+              pod.getMetadata().getName(), said)
           .anyMatch(l -> l.endsWith(" " + image.aotCache()));
     }
   }
