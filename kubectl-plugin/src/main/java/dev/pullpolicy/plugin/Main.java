@@ -31,12 +31,6 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    // fabric8 puts the kubeconfig's client key into an in-memory PKCS12 key store; protecting
-    // that with 10000 PBKDF2 rounds (twice) is a measurable part of start-up and guards
-    // nothing, since the store never leaves the process.
-    if (System.getProperty("keystore.pkcs12.keyPbeIterationCount") == null) {
-      System.setProperty("keystore.pkcs12.keyPbeIterationCount", "1");
-    }
     System.exit(run(args));
   }
 

@@ -131,14 +131,8 @@ public class DoctorCommand extends ClusterCommand {
    * problem found". Who may not read namespaces is given the benefit of the doubt.
    */
   private static void requireNamespace(ClusterReader reader, String ns) {
-    try {
-      if (reader.client().namespaces().withName(ns).get() == null) {
-        throw new PluginException("namespaces \"" + ns + "\" not found");
-      }
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 403) {
-        throw e;
-      }
+    if (reader.namespaceMissing(ns)) {
+      throw new PluginException("namespaces \"" + ns + "\" not found");
     }
   }
 
