@@ -1,5 +1,6 @@
 package dev.pullpolicy.plugin;
 
+import dev.pullpolicy.plugin.cli.Completion;
 import dev.pullpolicy.plugin.cli.ErrorHandler;
 import dev.pullpolicy.plugin.commands.CompletionCommand;
 import dev.pullpolicy.plugin.commands.CreateCommand;
@@ -8,7 +9,10 @@ import dev.pullpolicy.plugin.commands.ExplainCommand;
 import dev.pullpolicy.plugin.commands.ListCommand;
 import dev.pullpolicy.plugin.commands.StatusCommand;
 import dev.pullpolicy.plugin.commands.VersionCommand;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -36,8 +40,20 @@ public final class Main {
 
   /** Runs one command line and returns its exit code. */
   public static int run(String... args) {
+    if (args.length > 0 && args[0].equals(COMPLETE)) {
+      PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+      new Completion(commandLine(), Completion::defaultApi)
+          .complete(List.of(args).subList(1, args.length), out);
+      return 0;
+    }
     return commandLine(args).execute(args);
   }
+
+  /**
+   * The first argument with which kubectl's plugin completion ({@code kubectl_complete-pullpolicy})
+   * asks for candidates: not a command users type.
+   */
+  public static final String COMPLETE = "__complete";
 
   /** The whole command tree with the error handling wired in. */
   public static CommandLine commandLine() {

@@ -189,6 +189,23 @@ public class ClusterReader {
     return new SecretRead(cached.orElse(null), false);
   }
 
+  /** The names of every policy (for completion): one metadata-only list. */
+  public List<String> policyNames() {
+    return names(POLICIES);
+  }
+
+  /** The names of every namespace (for completion): one metadata-only list. */
+  public List<String> namespaceNames() {
+    return names("/api/v1/namespaces");
+  }
+
+  private List<String> names(String path) {
+    return items(api().get(path, PARTIAL_LIST), PartialObject.class).stream()
+        .map(o -> o.metadata().getName())
+        .sorted()
+        .toList();
+  }
+
   /** The Accept header of a metadata-only list: the API server answers without data. */
   static final String PARTIAL_LIST =
       "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
