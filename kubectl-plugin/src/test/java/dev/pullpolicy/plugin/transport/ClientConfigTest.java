@@ -273,7 +273,7 @@ class ClientConfigTest {
             """);
     ClientConfig c = ClientConfig.load(new Overrides().kubeconfig(kc.toString()), env());
     ClientConfig.ExecConfig exec = c.credentials().exec();
-    assertThat(exec.command()).isEqualTo(dir.resolve("exec/./bin/get-token").toString());
+    assertThat(exec.command()).isEqualTo(dir.resolve("exec/bin/get-token").toString());
     assertThat(exec.args()).containsExactly("--cluster", "k");
     assertThat(exec.env()).containsEntry("REGION", "eu");
     assertThat(exec.interactiveMode()).isEqualTo("Never");
