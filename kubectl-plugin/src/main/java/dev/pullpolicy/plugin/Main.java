@@ -9,6 +9,7 @@ import dev.pullpolicy.plugin.commands.ExplainCommand;
 import dev.pullpolicy.plugin.commands.ListCommand;
 import dev.pullpolicy.plugin.commands.StatusCommand;
 import dev.pullpolicy.plugin.commands.VersionCommand;
+import dev.pullpolicy.plugin.transport.Warmup;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,6 +36,9 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // picocli looks for Groovy closures in every annotation unless told there are none.
+    System.setProperty("picocli.disable.closures", "true");
+    Warmup.start(args);
     System.exit(run(args));
   }
 
