@@ -134,11 +134,16 @@ public class ClusterOptions {
             "How long to wait for one request to the server (e.g. 1s, 2m, 3h; 0 = no timeout).")
     String requestTimeout = "0";
 
-    // kubectl's flags that change nothing here, accepted so that a command line copied from
-    // kubectl does not fail: the plugin never asks for compressed answers and keeps no cache.
-    @Option(names = "--disable-compression", arity = "0..1", fallbackValue = "true", hidden = true)
+    @Option(
+        names = "--disable-compression",
+        arity = "0..1",
+        fallbackValue = "true",
+        paramLabel = "BOOL",
+        description = "Do not ask the server for gzip-compressed answers.")
     boolean disableCompression;
 
+    // kubectl's flag for its discovery cache: accepted so that a command line copied from kubectl
+    // does not fail; the plugin keeps no such cache.
     @Option(names = "--cache-dir", hidden = true)
     String cacheDir;
   }
@@ -165,6 +170,7 @@ public class ClusterOptions {
         .asUid(flags.asUid)
         .asUserExtra(userExtra(flags.asUserExtra))
         .proxyUrl(flags.proxyUrl)
+        .disableCompression(flags.disableCompression)
         .requestTimeout(parseDuration(flags.requestTimeout));
   }
 

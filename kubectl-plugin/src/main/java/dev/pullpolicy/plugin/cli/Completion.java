@@ -255,6 +255,7 @@ public final class Completion {
               config.credentials(),
               config.impersonation(),
               config.proxyUrl(),
+              config.disableCompression(),
               TIMEOUT);
     }
     return KubeApi.of(config);

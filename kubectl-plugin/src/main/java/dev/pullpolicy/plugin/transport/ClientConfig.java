@@ -34,6 +34,7 @@ public record ClientConfig(
     Credentials credentials,
     Impersonation impersonation,
     String proxyUrl,
+    boolean disableCompression,
     Duration timeout) {
 
   /**
@@ -191,6 +192,8 @@ public record ClientConfig(
     Credentials credentials = withClusterExtension(credentials(user, userName, o), cluster);
     Impersonation impersonation = impersonation(user, o);
     String proxy = Overrides.given(o.proxyUrl) ? o.proxyUrl : text(cluster, "proxy-url");
+    boolean noCompression =
+        o.disableCompression || (cluster != null && cluster.flag("disable-compression"));
     return new ClientConfig(
         contextName,
         clusterName,
@@ -201,6 +204,7 @@ public record ClientConfig(
         credentials,
         impersonation,
         proxy,
+        noCompression,
         o.requestTimeout);
   }
 
@@ -501,6 +505,7 @@ public record ClientConfig(
         credentials,
         impersonation(null, noUser),
         emptyToNull(o.proxyUrl),
+        o.disableCompression,
         o.requestTimeout);
   }
 
@@ -542,6 +547,9 @@ public record ClientConfig(
     }
     if (proxyUrl != null) {
       c.put("proxy-url", proxyUrl);
+    }
+    if (disableCompression) {
+      c.put("disable-compression", true);
     }
     if (exec != null
         && exec.clusterExtension() != null

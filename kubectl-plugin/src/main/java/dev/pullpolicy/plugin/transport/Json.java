@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -28,7 +27,6 @@ import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,20 +180,44 @@ public final class Json {
 
   /** The items of a list answer, never null. */
   public static <T> List<T> items(byte[] json, Class<T> type) {
-    JsonNode items = parse(json).path("items");
-    List<T> out = new ArrayList<>(items.size());
-    for (JsonNode item : items) {
-      out.add(bind(item, type));
+    try (JsonParser p = JSON.createParser(json)) {
+      List<T> out = new ArrayList<>();
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+      for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (name.equals("items") && v == JsonToken.START_ARRAY) {
+          for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+            out.add(type.cast(value(p, e, type, type)));
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "the API server's answer does not parse: " + firstLine(e.getMessage()), e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot decode a " + type.getSimpleName() + ": " + e, e);
     }
-    return out;
   }
 
   /** An object answer. */
   public static <T> T read(byte[] json, Class<T> type) {
-    return bind(parse(json), type);
+    try (JsonParser p = JSON.createParser(json)) {
+      return type.cast(value(p, p.nextToken(), type, type));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "the API server's answer does not parse: " + firstLine(e.getMessage()), e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot decode a " + type.getSimpleName() + ": " + e, e);
+    }
   }
 
-  /** The items of a list answer through Jackson data-binding (for classes {@link #bind} skips). */
+  /** The items of a list answer through Jackson data-binding (for classes {@link #read} skips). */
   public static <T> List<T> itemsByDatabind(byte[] json, Class<T> type) {
     JavaType listType = mapper().getTypeFactory().constructParametricType(ItemList.class, type);
     try {
@@ -220,25 +242,17 @@ public final class Json {
   }
 
   /**
-   * Fills a new {@code type} from a tree, as Jackson would for the model classes: a property {@code
-   * fooBar} goes to {@code setFooBar}, of the setter's declared type (lists, string-keyed maps,
-   * enums by name, nested objects, boxed and primitive numbers and booleans); a property without a
-   * setter goes to {@code setAdditionalProperty} when the class keeps unknown ones, else it is
-   * dropped; {@code metadata.managedFields} is never read. Records (this plugin's own answer
-   * shapes) are built through their canonical constructor.
+   * Reads the value at the parser's current token into {@code type}, as Jackson would for the model
+   * classes, straight from the parser (no tree in between): a property {@code fooBar} goes to
+   * {@code setFooBar}, of the setter's declared type (lists, string-keyed maps, enums by name,
+   * nested objects, boxed and primitive numbers and booleans); a property without a setter goes to
+   * {@code setAdditionalProperty} when the class keeps unknown ones, else it is skipped unread, as
+   * is {@code metadata.managedFields}. Records (this plugin's own answer shapes) are built through
+   * their canonical constructor.
    */
-  @SuppressWarnings("unchecked")
-  public static <T> T bind(JsonNode node, Class<T> type) {
-    try {
-      return (T) convert(node, type, type);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot decode a " + type.getSimpleName() + ": " + e, e);
-    }
-  }
-
-  private static Object convert(JsonNode node, Type type, Class<?> owner)
-      throws ReflectiveOperationException {
-    if (node == null || node.isNull() || node.isMissingNode()) {
+  private static Object value(JsonParser p, JsonToken t, Type type, Class<?> owner)
+      throws IOException, ReflectiveOperationException {
+    if (t == null || t == JsonToken.VALUE_NULL) {
       return null;
     }
     if (type instanceof TypeVariable<?> variable) {
@@ -248,97 +262,114 @@ public final class Json {
       Class<?> raw = (Class<?>) pt.getRawType();
       Type[] args = pt.getActualTypeArguments();
       if (List.class.isAssignableFrom(raw)) {
-        List<Object> out = new ArrayList<>(node.size());
-        for (JsonNode e : node) {
-          out.add(convert(e, args[0], owner));
+        if (t != JsonToken.START_ARRAY) {
+          p.skipChildren();
+          return null;
+        }
+        List<Object> out = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          out.add(value(p, e, args[0], owner));
         }
         return out;
       }
       if (Map.class.isAssignableFrom(raw)) {
+        if (t != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          return null;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          out.put(e.getKey(), convert(e.getValue(), args[1], owner));
+        for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+          String key = p.currentName();
+          out.put(key, value(p, p.nextToken(), args[1], owner));
         }
         return out;
       }
-      return convert(node, raw, owner);
+      return value(p, t, raw, owner);
     }
     Class<?> c = (Class<?>) type;
     if (c == String.class) {
-      return node.isValueNode() ? node.asText() : node.toString();
+      return t.isScalarValue() ? p.getText() : value(p, t).toString();
     }
     if (c == Integer.class || c == int.class) {
-      return node.asInt();
+      return p.getValueAsInt();
     }
     if (c == Long.class || c == long.class) {
-      return node.asLong();
+      return p.getValueAsLong();
     }
     if (c == Boolean.class || c == boolean.class) {
-      return node.asBoolean();
+      return p.getValueAsBoolean();
     }
     if (c == Double.class || c == double.class) {
-      return node.asDouble();
+      return p.getValueAsDouble();
     }
     if (c == Object.class) {
-      return plain(node);
+      return plain(value(p, t));
     }
     if (c.isEnum()) {
+      String text = p.getValueAsString();
       for (Object constant : c.getEnumConstants()) {
-        if (((Enum<?>) constant).name().equals(node.asText())) {
+        if (((Enum<?>) constant).name().equals(text)) {
           return constant;
         }
       }
+      p.skipChildren();
+      return null;
+    }
+    if (t != JsonToken.START_OBJECT) {
+      p.skipChildren();
       return null;
     }
     if (c.isRecord()) {
-      return record(node, c);
-    }
-    if (!node.isObject()) {
-      return null;
+      return record(p, c);
     }
     Object target = c.getDeclaredConstructor().newInstance();
     Setters setters = setters(c);
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      String name = field.getKey();
-      if (name.equals("managedFields") && c == ObjectMeta.class) {
+    for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      Method setter = setters.byName.get(name);
+      if (setter == null || (c == ObjectMeta.class && name.equals("managedFields"))) {
+        if (setters.additional != null && !name.equals("managedFields")) {
+          setters.additional.invoke(target, name, plain(value(p, v)));
+        } else {
+          p.skipChildren();
+        }
         continue;
       }
-      Method setter = setters.byName.get(name);
-      if (setter != null) {
-        Type parameter = setter.getGenericParameterTypes()[0];
-        Object value = convert(field.getValue(), parameter, c);
-        if (value != null || !setter.getParameterTypes()[0].isPrimitive()) {
-          invoke(setter, target, value);
-        }
-      } else if (setters.additional != null) {
-        invoke(setters.additional, target, name, plain(field.getValue()));
+      Object read = value(p, v, setter.getGenericParameterTypes()[0], c);
+      if (read != null || !setter.getParameterTypes()[0].isPrimitive()) {
+        setter.invoke(target, read);
       }
     }
     return target;
   }
 
-  private static Object record(JsonNode node, Class<?> c) throws ReflectiveOperationException {
+  private static Object record(JsonParser p, Class<?> c)
+      throws IOException, ReflectiveOperationException {
     var components = c.getRecordComponents();
     Class<?>[] types = new Class<?>[components.length];
     Object[] values = new Object[components.length];
     for (int i = 0; i < components.length; i++) {
       types[i] = components[i].getType();
-      values[i] = convert(node.get(components[i].getName()), components[i].getGenericType(), c);
+    }
+    for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      int index = -1;
+      for (int i = 0; i < components.length; i++) {
+        if (components[i].getName().equals(name)) {
+          index = i;
+        }
+      }
+      if (index < 0) {
+        p.skipChildren();
+      } else {
+        values[index] = value(p, v, components[index].getGenericType(), c);
+      }
     }
     var constructor = c.getDeclaredConstructor(types);
     constructor.setAccessible(true);
     return constructor.newInstance(values);
-  }
-
-  private static void invoke(Method m, Object target, Object... args)
-      throws ReflectiveOperationException {
-    try {
-      m.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e;
-    }
   }
 
   /** A tree as plain Java values (maps, lists, strings, numbers, booleans, null). */

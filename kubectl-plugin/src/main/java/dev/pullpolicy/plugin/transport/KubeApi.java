@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLHandshakeException;
@@ -209,6 +210,10 @@ public final class KubeApi {
                 (timeout.isZero() ? DEFAULT_CONNECT_TIMEOUT : timeout).toMillis()));
     c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     c.setRequestProperty("Accept", accept);
+    if (!config.disableCompression()) {
+      // Large lists (all ServiceAccounts, all namespaces) shrink tenfold; inflating is native.
+      c.setRequestProperty("Accept-Encoding", "gzip");
+    }
     c.setRequestProperty("User-Agent", USER_AGENT);
     if (bearer != null) {
       c.setRequestProperty("Authorization", "Bearer " + bearer);
@@ -240,7 +245,15 @@ public final class KubeApi {
     retryAfter = c.getHeaderField("Retry-After");
     byte[] bytes;
     try (InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream()) {
-      bytes = in == null ? new byte[0] : in.readAllBytes();
+      if (in == null) {
+        bytes = new byte[0];
+      } else if ("gzip".equalsIgnoreCase(c.getContentEncoding())) {
+        try (InputStream gz = new GZIPInputStream(in)) {
+          bytes = gz.readAllBytes();
+        }
+      } else {
+        bytes = in.readAllBytes();
+      }
     }
     return new Response(code, bytes);
   }

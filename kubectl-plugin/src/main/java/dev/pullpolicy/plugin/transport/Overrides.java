@@ -27,6 +27,7 @@ public final class Overrides {
   String asUid;
   Map<String, List<String>> asUserExtra = Map.of();
   String proxyUrl;
+  boolean disableCompression;
   String namespace;
   Duration requestTimeout = Duration.ZERO;
 
@@ -107,6 +108,11 @@ public final class Overrides {
 
   public Overrides proxyUrl(String v) {
     proxyUrl = v;
+    return this;
+  }
+
+  public Overrides disableCompression(boolean v) {
+    disableCompression = v;
     return this;
   }
 

@@ -72,6 +72,19 @@ class KubeApiTest {
   }
 
   @Test
+  void asksForCompressedAnswersUnlessToldNotTo() {
+    String list = "{\"items\":[{\"metadata\":{\"name\":\"a\"}}]}";
+    server.on("/api/v1/namespaces", new Answer(200, list, Map.of("Content-Encoding", "gzip")));
+    KubeApi.Response r =
+        server.client(new Overrides()).get("/api/v1/namespaces", "application/json");
+    assertThat(r.text()).isEqualTo(list);
+    assertThat(server.requests().get(0).header("accept-encoding")).isEqualTo("gzip");
+
+    server.client(new Overrides().disableCompression(true)).get("/api/v1/namespaces", "x");
+    assertThat(server.requests().get(1).header("accept-encoding")).isNull();
+  }
+
+  @Test
   void retriesWhenTheServerSaysWhen() {
     server.on(
         "/api/v1/namespaces",

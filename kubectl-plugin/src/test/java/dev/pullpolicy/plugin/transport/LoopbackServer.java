@@ -75,6 +75,13 @@ public final class LoopbackServer implements AutoCloseable {
           requests.add(new Request(exchange.getRequestMethod(), path, headers));
           Answer a = next(exchange.getRequestURI().getRawPath());
           byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+          if ("gzip".equals(a.headers().get("Content-Encoding"))) {
+            java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+              gz.write(bytes);
+            }
+            bytes = zipped.toByteArray();
+          }
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
           exchange.sendResponseHeaders(a.code(), bytes.length == 0 ? -1 : bytes.length);
