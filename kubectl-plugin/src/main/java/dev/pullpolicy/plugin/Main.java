@@ -15,30 +15,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Entry point of {@code kubectl-pullpolicy}. */
 public final class Main {
   private Main() {}
 
-  /** The subcommands, by name and alias. */
-  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+  /** The subcommands, by name. */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
   static {
-    COMMANDS.put("list", ListCommand::new);
-    COMMANDS.put("status", StatusCommand::new);
-    COMMANDS.put("doctor", DoctorCommand::new);
-    COMMANDS.put("explain", ExplainCommand::new);
-    COMMANDS.put("create", CreateCommand::new);
-    COMMANDS.put("version", VersionCommand::new);
-    COMMANDS.put("completion", CompletionCommand::new);
+    COMMANDS.put("list", ListCommand.class);
+    COMMANDS.put("status", StatusCommand.class);
+    COMMANDS.put("doctor", DoctorCommand.class);
+    COMMANDS.put("explain", ExplainCommand.class);
+    COMMANDS.put("create", CreateCommand.class);
+    COMMANDS.put("version", VersionCommand.class);
+    COMMANDS.put("completion", CompletionCommand.class);
   }
 
   public static void main(String[] args) {
     // picocli looks for Groovy closures in every annotation unless told there are none.
     System.setProperty("picocli.disable.closures", "true");
-    Warmup.start(args);
+    String first = args.length > 0 ? ("ls".equals(args[0]) ? "list" : args[0]) : "";
+    Warmup.start(first, PullPolicyCommand.class, COMMANDS.get(first));
     System.exit(run(args));
   }
 
@@ -76,7 +76,7 @@ public final class Main {
     COMMANDS.forEach(
         (name, command) -> {
           if (!justOne || name.equals(first)) {
-            cmd.addSubcommand(name, command.get());
+            cmd.addSubcommand(name, instance(command));
           }
         });
     if (!justOne) {
@@ -87,5 +87,13 @@ public final class Main {
     cmd.setParameterExceptionHandler(handler);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     return cmd;
+  }
+
+  private static Object instance(Class<?> command) {
+    try {
+      return command.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

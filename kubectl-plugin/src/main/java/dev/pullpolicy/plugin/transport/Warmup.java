@@ -1,13 +1,16 @@
 package dev.pullpolicy.plugin.transport;
 
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
+import java.lang.reflect.Field;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import javax.crypto.KeyAgreement;
 import javax.net.ssl.SSLContext;
 
@@ -25,31 +28,58 @@ import javax.net.ssl.SSLContext;
 public final class Warmup {
   private Warmup() {}
 
-  /** Starts the warm-up for a command that reads the cluster; others need none of it. */
-  public static void start(String[] args) {
-    String command = args.length == 0 ? "" : args[0];
+  /**
+   * Starts the warm-up for a command that reads the cluster (others need none of it). {@code
+   * commandClasses} are the command's classes, whose annotations the command-line parser is about
+   * to read: reading them here first makes the JDK generate the annotation proxies (a class per
+   * annotation type, a few milliseconds each) on this thread.
+   */
+  public static void start(String command, Class<?>... commandClasses) {
     boolean readsCluster =
         switch (command) {
-          case "list", "ls", "status", "doctor", "explain", "create", "__complete" -> true;
+          case "list", "status", "doctor", "explain", "create", "__complete" -> true;
           default -> false;
         };
     if (readsCluster) {
-      Thread t = new Thread(() -> warm(command), "warm-up");
-      t.setDaemon(true);
-      t.start();
+      // Two threads: the command model's annotations are needed first, the rest a little later.
+      start("warm-up-model", () -> annotations(command, commandClasses));
+      start("warm-up-transport", () -> transport(command));
     }
   }
 
-  private static void warm(String command) {
+  private static void start(String name, Runnable work) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                work.run();
+              } catch (RuntimeException | LinkageError e) {
+                // only a head start
+              }
+            },
+            name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void annotations(String command, Class<?>[] commandClasses) {
+    Set<Class<?>> seen = new HashSet<>();
+    for (Class<?> c : commandClasses) {
+      annotations(c, seen);
+    }
+    // needed when the answer is bound
+    if (command.equals("list") || command.equals("status")) {
+      new PullCredentialPolicy();
+    }
+  }
+
+  private static void transport(String command) {
     try {
       Json.parse("{\"a\":[1,true,\"b\"]}".getBytes(StandardCharsets.US_ASCII));
       Json.parseYaml("a: [1, true, b]\nc: {d: e}\n");
       CertificateFactory.getInstance("X.509");
       KeyFactory.getInstance("RSA");
       SSLContext.getInstance("TLS");
-      if (command.equals("list") || command.equals("ls") || command.equals("status")) {
-        new PullCredentialPolicy();
-      }
       KeyPairGenerator x25519 = KeyPairGenerator.getInstance("X25519");
       KeyPair ours = x25519.generateKeyPair();
       KeyAgreement agreement = KeyAgreement.getInstance("X25519");
@@ -58,8 +88,22 @@ public final class Warmup {
       agreement.generateSecret();
       Random r = new Random(1);
       new BigInteger(1024, r).modPow(new BigInteger(1024, r), new BigInteger(1024, r).setBit(0));
-    } catch (Exception | LinkageError e) {
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
       // only a head start
+    }
+  }
+
+  /** The annotations of a class, of its fields, and of the plugin's classes its fields hold. */
+  private static void annotations(Class<?> c, Set<Class<?>> seen) {
+    for (Class<?> k = c; k != null && k != Object.class && seen.add(k); k = k.getSuperclass()) {
+      k.getAnnotations();
+      for (Field f : k.getDeclaredFields()) {
+        f.getAnnotations();
+        Class<?> type = f.getType();
+        if (type.getName().startsWith("dev.pullpolicy.plugin.")) {
+          annotations(type, seen);
+        }
+      }
     }
   }
 }
