@@ -8,9 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Stack;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,9 +29,22 @@ public class ClusterOptions {
   Flags flags = new Flags();
 
   @Option(
-      names = {"-v", "--verbose"},
-      description = "Print a stack trace on errors.")
+      names = {"-v", "--v", "--verbose"},
+      arity = "0",
+      parameterConsumer = LogLevel.class,
+      description = "Print a stack trace on errors (kubectl's -v=LEVEL is taken the same way).")
   boolean verbose;
+
+  /** kubectl's {@code -v} takes a log level ({@code -v=6}, {@code -v 6}): taken, not required. */
+  static final class LogLevel implements IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec option, CommandSpec command) {
+      if (!args.isEmpty() && args.peek().matches("\\d+")) {
+        args.pop();
+      }
+      option.setValue(true);
+    }
+  }
 
   /** kubectl's flags, same names and meanings. */
   static class Flags {

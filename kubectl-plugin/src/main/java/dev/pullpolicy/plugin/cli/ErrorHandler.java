@@ -49,7 +49,8 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
 
   private static boolean isVerbose(ParseResult result) {
     for (ParseResult r = result; r != null; r = r.subcommand()) {
-      if (r.hasMatchedOption("-v")) {
+      CommandLine.Model.OptionSpec v = r.commandSpec().findOption("-v");
+      if (v != null && Boolean.TRUE.equals(v.getValue())) {
         return true;
       }
     }
