@@ -29,8 +29,10 @@ final class Results {
           "rss_mb",
           "rss_mb_no_noise",
           "plugin_ms",
+          "plugin_status_ms",
           "kubectl_ms",
-          "plugin_ratio");
+          "plugin_ratio",
+          "plugin_status_ratio");
 
   private static final Map<String, String> LABELS =
       Map.ofEntries(
@@ -45,9 +47,11 @@ final class Results {
           Map.entry("steady_writes", "steady-state writes (goal 0)"),
           Map.entry("rss_mb", "operator RSS with noise (MiB, goal <= 256 at N=3000)"),
           Map.entry("rss_mb_no_noise", "operator RSS without noise (MiB)"),
-          Map.entry("plugin_ms", "kubectl pullpolicy list, median (ms)"),
+          Map.entry("plugin_ms", "kubectl pullpolicy list, median (ms, goal <= 300)"),
+          Map.entry("plugin_status_ms", "kubectl pullpolicy status, median (ms, goal <= 300)"),
           Map.entry("kubectl_ms", "kubectl get pcp, median (ms)"),
-          Map.entry("plugin_ratio", "plugin ratio (goal <= 2)"));
+          Map.entry("plugin_ratio", "plugin ratio, list / kubectl get (goal <= 4)"),
+          Map.entry("plugin_status_ratio", "plugin ratio, status / kubectl get (goal <= 4)"));
 
   private final Map<String, Object> figures = new LinkedHashMap<>();
   private final Map<String, Object> params = new LinkedHashMap<>();
