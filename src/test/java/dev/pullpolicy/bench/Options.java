@@ -10,13 +10,14 @@ record Options(
     int settleSeconds,
     int noiseFactor,
     int pluginRuns,
-    boolean quick) {
+    boolean quick,
+    boolean pluginOnly) {
 
   static final String USAGE =
       """
       usage: src/test/bench/run [--namespaces N] [--quick] [--new-namespaces K] [--rate R]
                                 [--steady-seconds S] [--resync-seconds S] [--noise-factor F]
-                                [--plugin-runs R] [--keep-cluster]
+                                [--plugin-runs R] [--plugin-only] [--keep-cluster]
         --namespaces N      namespaces for fan-out, rotation and memory (default 1000)
         --quick             a smoke run: 20 new namespaces, 30 s steady window, 10 s resync
         --new-namespaces K  namespaces created one at a time for the latency (default 200)
@@ -25,6 +26,7 @@ record Options(
         --resync-seconds S  the operator's periodic resync during the run (default 60)
         --noise-factor F    unrelated Secrets per namespace for the memory figure (default 10)
         --plugin-runs R     runs of each command for the start-up medians (default 10)
+        --plugin-only       only the set-up, the fan-out and the plugin's start-up figures
         --keep-cluster      leave the control plane running (and this run's objects deleted)
       """;
 
@@ -37,6 +39,7 @@ record Options(
     int noise = 10;
     int pluginRuns = 10;
     boolean quick = false;
+    boolean pluginOnly = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -48,6 +51,7 @@ record Options(
         case "--noise-factor" -> noise = Integer.parseInt(args[++i]);
         case "--plugin-runs" -> pluginRuns = Integer.parseInt(args[++i]);
         case "--quick" -> quick = true;
+        case "--plugin-only" -> pluginOnly = true;
         case "--keep-cluster" -> {
           // handled by the script
         }
@@ -73,6 +77,7 @@ record Options(
         quick ? 3 : 10,
         noise,
         quick ? 3 : pluginRuns,
-        quick);
+        quick,
+        pluginOnly);
   }
 }

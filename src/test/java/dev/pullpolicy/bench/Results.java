@@ -41,8 +41,10 @@ final class Results {
           new Figure("rss_mb", "operator RSS, 10 x N unrelated Secrets (MiB)", "<= 100 at N=1000"),
           new Figure("rss_mb_no_noise", "operator RSS without them (MiB)", "= rss_mb, flat in N"),
           new Figure("plugin_ms", "kubectl pullpolicy list, median (ms)", "<= 300"),
+          new Figure("plugin_status_ms", "kubectl pullpolicy status, median (ms)", "<= 300"),
           new Figure("kubectl_ms", "kubectl get pcp, median (ms)", ""),
-          new Figure("plugin_ratio", "plugin / kubectl", "<= 4"));
+          new Figure("plugin_ratio", "plugin list / kubectl get", "<= 4"),
+          new Figure("plugin_status_ratio", "plugin status / kubectl get", "<= 4"));
 
   /** The figures' keys, in order. */
   static final List<String> KEYS = FIGURES.stream().map(Figure::key).toList();

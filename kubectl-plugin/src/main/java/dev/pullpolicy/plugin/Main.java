@@ -1,5 +1,6 @@
 package dev.pullpolicy.plugin;
 
+import dev.pullpolicy.plugin.cli.Completion;
 import dev.pullpolicy.plugin.cli.ErrorHandler;
 import dev.pullpolicy.plugin.commands.CompletionCommand;
 import dev.pullpolicy.plugin.commands.CreateCommand;
@@ -8,42 +9,55 @@ import dev.pullpolicy.plugin.commands.ExplainCommand;
 import dev.pullpolicy.plugin.commands.ListCommand;
 import dev.pullpolicy.plugin.commands.StatusCommand;
 import dev.pullpolicy.plugin.commands.VersionCommand;
+import dev.pullpolicy.plugin.transport.Warmup;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Entry point of {@code kubectl-pullpolicy}. */
 public final class Main {
   private Main() {}
 
-  /** The subcommands, by name and alias. */
-  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+  /** The subcommands, by name. */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
   static {
-    COMMANDS.put("list", ListCommand::new);
-    COMMANDS.put("status", StatusCommand::new);
-    COMMANDS.put("doctor", DoctorCommand::new);
-    COMMANDS.put("explain", ExplainCommand::new);
-    COMMANDS.put("create", CreateCommand::new);
-    COMMANDS.put("version", VersionCommand::new);
-    COMMANDS.put("completion", CompletionCommand::new);
+    COMMANDS.put("list", ListCommand.class);
+    COMMANDS.put("status", StatusCommand.class);
+    COMMANDS.put("doctor", DoctorCommand.class);
+    COMMANDS.put("explain", ExplainCommand.class);
+    COMMANDS.put("create", CreateCommand.class);
+    COMMANDS.put("version", VersionCommand.class);
+    COMMANDS.put("completion", CompletionCommand.class);
   }
 
   public static void main(String[] args) {
-    // fabric8 puts the kubeconfig's client key into an in-memory PKCS12 key store; protecting
-    // that with 10000 PBKDF2 rounds (twice) is a measurable part of start-up and guards
-    // nothing, since the store never leaves the process.
-    if (System.getProperty("keystore.pkcs12.keyPbeIterationCount") == null) {
-      System.setProperty("keystore.pkcs12.keyPbeIterationCount", "1");
-    }
+    // picocli looks for Groovy closures in every annotation unless told there are none.
+    System.setProperty("picocli.disable.closures", "true");
+    String first = args.length > 0 ? ("ls".equals(args[0]) ? "list" : args[0]) : "";
+    Warmup.start(first, PullPolicyCommand.class, COMMANDS.get(first));
     System.exit(run(args));
   }
 
   /** Runs one command line and returns its exit code. */
   public static int run(String... args) {
+    if (args.length > 0 && args[0].equals(COMPLETE)) {
+      PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+      new Completion(commandLine(), Completion::defaultApi)
+          .complete(List.of(args).subList(1, args.length), out);
+      return 0;
+    }
     return commandLine(args).execute(args);
   }
+
+  /**
+   * The first argument with which kubectl's plugin completion ({@code kubectl_complete-pullpolicy})
+   * asks for candidates: not a command users type.
+   */
+  public static final String COMPLETE = "__complete";
 
   /** The whole command tree with the error handling wired in. */
   public static CommandLine commandLine() {
@@ -62,7 +76,7 @@ public final class Main {
     COMMANDS.forEach(
         (name, command) -> {
           if (!justOne || name.equals(first)) {
-            cmd.addSubcommand(name, command.get());
+            cmd.addSubcommand(name, instance(command));
           }
         });
     if (!justOne) {
@@ -73,5 +87,13 @@ public final class Main {
     cmd.setParameterExceptionHandler(handler);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     return cmd;
+  }
+
+  private static Object instance(Class<?> command) {
+    try {
+      return command.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -6,6 +6,9 @@ import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.plugin.cli.PluginException;
 import dev.pullpolicy.plugin.diagnose.Repairs;
+import dev.pullpolicy.plugin.transport.Json;
+import dev.pullpolicy.plugin.transport.KubeApi;
+import dev.pullpolicy.plugin.transport.KubeApi.Response;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -14,69 +17,78 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.utils.URLUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The reads the plugin makes, in one place; it never writes. Pull Secrets (for {@code doctor} and
- * {@code explain}) are read one by one and a 403 on them is remembered, not thrown. {@code status}
- * reads Secrets' metadata only ({@link #secretsMetadata}): no Secret data reaches the plugin.
+ * The reads the plugin makes, in one place; it never writes. Each is one GET through {@link
+ * KubeApi} decoded into the Kubernetes model classes; an answer the caller cannot use throws {@link
+ * KubernetesClientException} with the server's code and Status. Pull Secrets (for {@code doctor}
+ * and {@code explain}) are read one by one and a 403 on them is remembered, not thrown. {@code
+ * status} reads Secrets' metadata only ({@link #secretsMetadata}): no Secret data reaches the
+ * plugin.
  */
 public class ClusterReader {
-  private final Supplier<KubernetesClient> client;
+  static final String JSON = "application/json";
+
+  /** The path of the policies' collection. */
+  public static final String POLICIES =
+      "/apis/"
+          + PullCredentialPolicy.GROUP
+          + "/"
+          + PullCredentialPolicy.VERSION
+          + "/pullcredentialpolicies";
+
+  private final Supplier<KubeApi> api;
   private final Map<String, Optional<Secret>> secrets = new HashMap<>();
   private final Map<String, Boolean> secretsForbidden = new HashMap<>();
 
   /** A reader whose client is made on first use (so commands can check their input first). */
-  public ClusterReader(Supplier<KubernetesClient> client) {
-    this.client = client;
+  public ClusterReader(Supplier<KubeApi> api) {
+    this.api = api;
   }
 
-  public KubernetesClient client() {
-    return client.get();
+  /** The API client, for a read this class does not have yet. */
+  public KubeApi api() {
+    return api.get();
   }
 
   public List<PullCredentialPolicy> policies() {
-    try {
-      return client().resources(PullCredentialPolicy.class).list().getItems().stream()
-          .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-          .toList();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        throw new PluginException(
-            "the server does not know PullCredentialPolicy (is the pullpolicy CRD installed?"
-                + " kubectl apply -f crds/)");
-      }
-      throw e;
+    Response r = api().get(POLICIES, JSON);
+    if (r.code() == 404) {
+      throw new PluginException(
+          "the server does not know PullCredentialPolicy (is the pullpolicy CRD installed?"
+              + " kubectl apply -f crds/)");
     }
+    return items(r, PullCredentialPolicy.class).stream()
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
   }
 
   public PullCredentialPolicy policy(String name) {
-    PullCredentialPolicy p;
-    try {
-      p = client().resources(PullCredentialPolicy.class).withName(name).get();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
+    Response r = api().get(POLICIES + "/" + segment(name), JSON);
+    if (r.code() == 404) {
+      if (isObjectNotFound(r, name)) {
         throw new PluginException(
-            "the server does not know PullCredentialPolicy (is the pullpolicy CRD installed?)");
+            "pullcredentialpolicies.pullpolicy.dev \"" + name + "\" not found");
       }
-      throw e;
+      throw new PluginException(
+          "the server does not know PullCredentialPolicy (is the pullpolicy CRD installed?)");
     }
-    if (p == null) {
-      throw new PluginException("pullcredentialpolicies.pullpolicy.dev \"" + name + "\" not found");
-    }
-    return p;
+    return object(r, PullCredentialPolicy.class);
   }
 
   /** Every policy, or an empty list when the caller may not list them. */
@@ -94,44 +106,69 @@ public class ClusterReader {
   }
 
   public List<Namespace> namespaces() {
-    return client().namespaces().list().getItems().stream()
+    return items(api().get("/api/v1/namespaces", JSON), Namespace.class).stream()
         .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
         .toList();
   }
 
   /** A namespace, or empty when it does not exist or may not be read. */
   public Optional<Namespace> namespace(String name) {
-    try {
-      return Optional.ofNullable(client().namespaces().withName(name).get());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403) {
-        return Optional.empty();
-      }
-      throw e;
+    Response r = api().get("/api/v1/namespaces/" + segment(name), JSON);
+    if (r.code() == 403 || r.code() == 404) {
+      return Optional.empty();
     }
+    return Optional.of(object(r, Namespace.class));
+  }
+
+  /**
+   * Whether the server says the namespace does not exist; false when it exists or may not be read
+   * (who may not read namespaces is given the benefit of the doubt).
+   */
+  public boolean namespaceMissing(String name) {
+    Response r = api().get("/api/v1/namespaces/" + segment(name), JSON);
+    if (r.code() == 404) {
+      return true;
+    }
+    if (r.code() == 403 || r.ok()) {
+      return false;
+    }
+    throw KubeApi.failure(r);
   }
 
   public List<ServiceAccount> serviceAccounts(String namespace) {
-    return client().serviceAccounts().inNamespace(namespace).list().getItems();
+    return items(
+        api().get("/api/v1/namespaces/" + segment(namespace) + "/serviceaccounts", JSON),
+        ServiceAccount.class);
   }
 
   /** ServiceAccounts in every namespace. */
   public List<ServiceAccount> allServiceAccounts() {
-    return client().serviceAccounts().inAnyNamespace().list().getItems();
+    return items(api().get("/api/v1/serviceaccounts", JSON), ServiceAccount.class);
   }
 
   public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
-    return Optional.ofNullable(
-        client().serviceAccounts().inNamespace(namespace).withName(name).get());
+    Response r =
+        api()
+            .get(
+                "/api/v1/namespaces/" + segment(namespace) + "/serviceaccounts/" + segment(name),
+                JSON);
+    if (r.code() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(object(r, ServiceAccount.class));
   }
 
   /** Pods in a namespace, or in every namespace when {@code namespace} is null. */
   public List<Pod> pods(String namespace) {
-    var pods =
-        namespace == null
-            ? client().pods().inAnyNamespace().list().getItems()
-            : client().pods().inNamespace(namespace).list().getItems();
-    return pods.stream()
+    String path =
+        namespace == null ? "/api/v1/pods" : "/api/v1/namespaces/" + segment(namespace) + "/pods";
+    Response r = api().get(path, JSON);
+    if (!r.ok()) {
+      throw KubeApi.failure(r);
+    }
+    // Pods go through Jackson data-binding: their model has types of its own (quantities,
+    // int-or-string ports) that the light binding leaves alone.
+    return Json.itemsByDatabind(r.body(), Pod.class).stream()
         .sorted(
             Comparator.comparing((Pod p) -> p.getMetadata().getNamespace())
                 .thenComparing(p -> p.getMetadata().getName()))
@@ -143,22 +180,23 @@ public class ClusterReader {
    * {@code Error: …}), or empty when the caller may not list Events or the server has none to give.
    */
   public Optional<List<Event>> podWarningEvents(String namespace) {
-    try {
-      return Optional.of(
-          client()
-              .v1()
-              .events()
-              .inNamespace(namespace)
-              .withField("involvedObject.kind", "Pod")
-              .withField("type", "Warning")
-              .list()
-              .getItems());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403 || e.getCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
+    Response r =
+        api()
+            .get(
+                "/api/v1/namespaces/"
+                    + segment(namespace)
+                    + "/events?fieldSelector="
+                    + URLEncoder.encode(
+                        "involvedObject.kind=Pod,type=Warning", StandardCharsets.UTF_8),
+                JSON);
+    if (r.code() == 403 || r.code() == 404) {
+      return Optional.empty();
     }
+    if (!r.ok()) {
+      throw KubeApi.failure(r);
+    }
+    // Events go through data-binding: their times are types of their own (MicroTime).
+    return Optional.of(Json.itemsByDatabind(r.body(), Event.class));
   }
 
   /**
@@ -166,25 +204,42 @@ public class ClusterReader {
    * null when it does not exist, or forbidden.
    */
   public Repairs.OwnerRead controller(String namespace, String kind, String name) {
-    try {
-      HasMetadata o =
-          switch (kind) {
-            case "ReplicaSet" ->
-                client().apps().replicaSets().inNamespace(namespace).withName(name).get();
-            case "StatefulSet" ->
-                client().apps().statefulSets().inNamespace(namespace).withName(name).get();
-            case "DaemonSet" ->
-                client().apps().daemonSets().inNamespace(namespace).withName(name).get();
-            case "Job" -> client().batch().v1().jobs().inNamespace(namespace).withName(name).get();
-            default -> throw new IllegalArgumentException("not a controller doctor reads: " + kind);
-          };
-      return new Repairs.OwnerRead(o, false);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403) {
-        return new Repairs.OwnerRead(null, true);
+    record Resource(String group, String plural, Class<? extends HasMetadata> type) {}
+    Resource resource =
+        switch (kind) {
+          case "ReplicaSet" -> new Resource("apps/v1", "replicasets", ReplicaSet.class);
+          case "StatefulSet" -> new Resource("apps/v1", "statefulsets", StatefulSet.class);
+          case "DaemonSet" -> new Resource("apps/v1", "daemonsets", DaemonSet.class);
+          case "Job" -> new Resource("batch/v1", "jobs", Job.class);
+          default -> throw new IllegalArgumentException("not a controller doctor reads: " + kind);
+        };
+    Response r =
+        api()
+            .get(
+                "/apis/"
+                    + resource.group()
+                    + "/namespaces/"
+                    + segment(namespace)
+                    + "/"
+                    + resource.plural()
+                    + "/"
+                    + segment(name),
+                JSON);
+    return switch (r.code()) {
+      case 403 -> new Repairs.OwnerRead(null, true);
+      case 404 -> new Repairs.OwnerRead(null, false);
+      default -> {
+        if (!r.ok()) {
+          throw KubeApi.failure(r);
+        }
+        try {
+          // Pod templates carry quantities and int-or-string ports: data-binding, as for Pods.
+          yield new Repairs.OwnerRead(Json.mapper().readValue(r.body(), resource.type()), false);
+        } catch (IOException e) {
+          throw new UncheckedIOException("the API server's answer does not parse", e);
+        }
       }
-      throw e;
-    }
+    };
   }
 
   /**
@@ -198,19 +253,33 @@ public class ClusterReader {
     String key = namespace + "/" + name;
     Optional<Secret> cached = secrets.get(key);
     if (cached == null) {
-      try {
-        cached =
-            Optional.ofNullable(client().secrets().inNamespace(namespace).withName(name).get());
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 403) {
-          secretsForbidden.put(namespace, true);
-          return new SecretRead(null, true);
-        }
-        throw e;
+      Response r =
+          api().get("/api/v1/namespaces/" + segment(namespace) + "/secrets/" + segment(name), JSON);
+      if (r.code() == 403) {
+        secretsForbidden.put(namespace, true);
+        return new SecretRead(null, true);
       }
+      cached = r.code() == 404 ? Optional.empty() : Optional.of(object(r, Secret.class));
       secrets.put(key, cached);
     }
     return new SecretRead(cached.orElse(null), false);
+  }
+
+  /** The names of every policy (for completion): one metadata-only list. */
+  public List<String> policyNames() {
+    return names(POLICIES);
+  }
+
+  /** The names of every namespace (for completion): one metadata-only list. */
+  public List<String> namespaceNames() {
+    return names("/api/v1/namespaces");
+  }
+
+  private List<String> names(String path) {
+    return items(api().get(path, PARTIAL_LIST), PartialObject.class).stream()
+        .map(o -> o.metadata().getName())
+        .sorted()
+        .toList();
   }
 
   /** The Accept header of a metadata-only list: the API server answers without data. */
@@ -224,97 +293,41 @@ public class ClusterReader {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record PartialObject(ObjectMeta metadata) {}
 
-  /** A metadata-only list. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record PartialList(List<PartialObject> items) {}
-
   /**
    * The metadata of every Secret with that name, in every namespace, by namespace; empty when the
    * caller may not list Secrets cluster-wide. Metadata only: the answer holds no data.
    */
   public Optional<Map<String, ObjectMeta>> secretsMetadata(String name) {
-    String url =
-        URLUtils.join(client().getMasterUrl().toString(), "api", "v1", "secrets")
-            + "?fieldSelector="
-            + URLUtils.encodeToUTF("metadata.name=" + name);
-    MetadataAnswer answer = getMetadata(url, PARTIAL_LIST);
-    if (answer.code() == 403) {
+    Response r =
+        api()
+            .get(
+                "/api/v1/secrets?fieldSelector="
+                    + URLEncoder.encode("metadata.name=" + name, StandardCharsets.UTF_8),
+                PARTIAL_LIST);
+    if (r.code() == 403) {
       return Optional.empty();
     }
-    PartialList list =
-        client().getKubernetesSerialization().unmarshal(answer.body(), PartialList.class);
     Map<String, ObjectMeta> byNamespace = new HashMap<>();
-    if (list.items() != null) {
-      for (PartialObject o : list.items()) {
-        byNamespace.put(o.metadata().getNamespace(), o.metadata());
-      }
+    for (PartialObject o : items(r, PartialObject.class)) {
+      byNamespace.put(o.metadata().getNamespace(), o.metadata());
     }
     return Optional.of(byNamespace);
   }
 
   /** The metadata of one Secret, metadata only: found, absent, or forbidden. */
   public MetadataRead secretMetadata(String namespace, String name) {
-    String url =
-        URLUtils.join(
-            client().getMasterUrl().toString(),
-            "api/v1/namespaces",
-            URLUtils.encodeToUTF(namespace),
-            "secrets",
-            URLUtils.encodeToUTF(name));
-    MetadataAnswer answer = getMetadata(url, PARTIAL);
-    return switch (answer.code()) {
+    Response r =
+        api()
+            .get("/api/v1/namespaces/" + segment(namespace) + "/secrets/" + segment(name), PARTIAL);
+    return switch (r.code()) {
       case 403 -> new MetadataRead(null, true);
       case 404 -> new MetadataRead(null, false);
-      default ->
-          new MetadataRead(
-              client()
-                  .getKubernetesSerialization()
-                  .unmarshal(answer.body(), PartialObject.class)
-                  .metadata(),
-              false);
+      default -> new MetadataRead(object(r, PartialObject.class).metadata(), false);
     };
   }
 
   /** A metadata-only read: the metadata (null when absent) or forbidden. */
   public record MetadataRead(ObjectMeta metadata, boolean forbidden) {}
-
-  private record MetadataAnswer(int code, String body) {}
-
-  /** One GET with a metadata-only Accept header; 403 and 404 are answers, other failures throw. */
-  private MetadataAnswer getMetadata(String url, String accept) {
-    KubernetesClient c = client();
-    HttpRequest.Builder builder =
-        c.getHttpClient().newHttpRequestBuilder().uri(url).setHeader("Accept", accept);
-    int timeout = c.getConfiguration().getRequestTimeout();
-    if (timeout > 0) {
-      builder.timeout(timeout, TimeUnit.MILLISECONDS);
-    }
-    HttpRequest request = builder.build();
-    HttpResponse<String> response;
-    try {
-      response = c.getHttpClient().sendAsync(request, String.class).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KubernetesClientException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof KubernetesClientException k
-          ? k
-          : new KubernetesClientException("GET " + url + " failed", e.getCause());
-    }
-    int code = response.code();
-    if (code == 403 || code == 404 || response.isSuccessful()) {
-      return new MetadataAnswer(code, response.body());
-    }
-    Status status;
-    try {
-      status = c.getKubernetesSerialization().unmarshal(response.body(), Status.class);
-    } catch (RuntimeException notAStatus) {
-      status = null;
-    }
-    throw status != null && status.getMessage() != null
-        ? new KubernetesClientException(status.getMessage(), code, status)
-        : new KubernetesClientException("HTTP " + code + " from " + url, code, null);
-  }
 
   /** The outcome of reading a Secret: the Secret (null when missing) or forbidden. */
   public record SecretRead(Secret secret, boolean forbidden) {
@@ -325,5 +338,36 @@ public class ClusterReader {
       }
       return secret == null ? PullSecrets.missing(name) : PullSecrets.read(secret);
     }
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  private static <T> List<T> items(Response r, Class<T> type) {
+    if (!r.ok()) {
+      throw KubeApi.failure(r);
+    }
+    return Json.items(r.body(), type);
+  }
+
+  private static <T> T object(Response r, Class<T> type) {
+    if (!r.ok()) {
+      throw KubeApi.failure(r);
+    }
+    return Json.read(r.body(), type);
+  }
+
+  /** A 404 about the object itself (its name in the Status), not about the resource type. */
+  private static boolean isObjectNotFound(Response r, String name) {
+    try {
+      Status s = Json.read(r.body(), Status.class);
+      return s.getDetails() != null && name.equals(s.getDetails().getName());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** A name as one URL path segment. */
+  static String segment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

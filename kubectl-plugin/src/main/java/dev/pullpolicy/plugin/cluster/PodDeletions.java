@@ -1,14 +1,11 @@
 package dev.pullpolicy.plugin.cluster;
 
 import dev.pullpolicy.plugin.diagnose.Repairs.Outcome;
+import dev.pullpolicy.plugin.transport.Json;
+import dev.pullpolicy.plugin.transport.KubeApi;
+import dev.pullpolicy.plugin.transport.KubeApi.Response;
 import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.utils.URLUtils;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
@@ -18,10 +15,10 @@ import java.util.function.Supplier;
  * else.
  */
 public class PodDeletions {
-  private final Supplier<KubernetesClient> client;
+  private final Supplier<KubeApi> api;
 
-  public PodDeletions(Supplier<KubernetesClient> client) {
-    this.client = client;
+  public PodDeletions(Supplier<KubeApi> api) {
+    this.api = api;
   }
 
   /**
@@ -37,14 +34,6 @@ public class PodDeletions {
    * @param serverDryRun the API server checks the request (RBAC, admission) and deletes nothing
    */
   public Result delete(String namespace, String name, String uid, boolean serverDryRun) {
-    KubernetesClient c = client.get();
-    String url =
-        URLUtils.join(
-            c.getMasterUrl().toString(),
-            "api/v1/namespaces",
-            URLUtils.encodeToUTF(namespace),
-            "pods",
-            URLUtils.encodeToUTF(name));
     // With a body, the API server reads every option from it (a dryRun query parameter would be
     // ignored).
     String body =
@@ -52,27 +41,21 @@ public class PodDeletions {
             + (uid == null ? "" : ",\"preconditions\":{\"uid\":\"" + uid + "\"}")
             + (serverDryRun ? ",\"dryRun\":[\"All\"]" : "")
             + "}";
-    HttpRequest.Builder builder =
-        c.getHttpClient().newHttpRequestBuilder().uri(url).delete("application/json", body);
-    int timeout = c.getConfiguration().getRequestTimeout();
-    if (timeout > 0) {
-      builder.timeout(timeout, TimeUnit.MILLISECONDS);
-    }
-    HttpResponse<String> response;
-    try {
-      response = c.getHttpClient().sendAsync(builder.build(), String.class).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KubernetesClientException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof KubernetesClientException k
-          ? k
-          : new KubernetesClientException("DELETE " + url + " failed", e.getCause());
-    }
-    if (response.isSuccessful()) {
+    Response response =
+        api.get()
+            .send(
+                "DELETE",
+                "/api/v1/namespaces/"
+                    + ClusterReader.segment(namespace)
+                    + "/pods/"
+                    + ClusterReader.segment(name),
+                ClusterReader.JSON,
+                "application/json",
+                body.getBytes(StandardCharsets.UTF_8));
+    if (response.ok()) {
       return new Result(serverDryRun ? Outcome.WOULD_DELETE : Outcome.DELETED, null);
     }
-    String message = message(c, response);
+    String message = message(response);
     return switch (response.code()) {
       case 404, 409 -> new Result(Outcome.GONE, message); // 409: the UID precondition failed
       case 403 -> new Result(Outcome.FORBIDDEN, message);
@@ -80,9 +63,9 @@ public class PodDeletions {
     };
   }
 
-  private static String message(KubernetesClient c, HttpResponse<String> response) {
+  private static String message(Response response) {
     try {
-      Status s = c.getKubernetesSerialization().unmarshal(response.body(), Status.class);
+      Status s = Json.read(response.body(), Status.class);
       if (s != null && s.getMessage() != null) {
         return s.getMessage();
       }

@@ -21,7 +21,7 @@ abstract class ClusterCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     try {
-      return execute(new ClusterReader(cluster::client));
+      return execute(new ClusterReader(cluster::api));
     } finally {
       cluster.close();
     }

@@ -12,9 +12,11 @@ import dev.pullpolicy.plugin.cli.ClusterOptions;
 import dev.pullpolicy.plugin.cli.ExitCode;
 import dev.pullpolicy.plugin.cli.OutputOptions.Format;
 import dev.pullpolicy.plugin.cli.PluginException;
+import dev.pullpolicy.plugin.cluster.ClusterReader;
 import dev.pullpolicy.plugin.print.Structured;
+import dev.pullpolicy.plugin.transport.Json;
+import dev.pullpolicy.plugin.transport.KubeApi;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,12 @@ public class CreateCommand implements Callable<Integer> {
   @Mixin ClusterOptions cluster;
 
   @Spec CommandSpec spec;
+
+  // Policies are cluster-scoped: kubectl create accepts and ignores -n for such objects.
+  @Option(
+      names = {"-n", "--namespace"},
+      hidden = true)
+  String namespace;
 
   @Parameters(index = "0", paramLabel = "NAME", description = "The policy's name.")
   String name;
@@ -134,28 +142,30 @@ public class CreateCommand implements Callable<Integer> {
       out.flush();
       return ExitCode.OK;
     }
-    try {
-      var resources = cluster.client().resources(PullCredentialPolicy.class);
-      PullCredentialPolicy created =
-          dryRun.equals("server")
-              ? resources.resource(policy).dryRun().create()
-              : resources.resource(policy).create();
-      out.print(render(created, dryRun.equals("server") ? " (server dry run)" : ""));
-      out.flush();
-      return ExitCode.OK;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        throw new PluginException(
-            "pullcredentialpolicies.pullpolicy.dev \"" + name + "\" already exists");
-      }
-      if (e.getCode() == 404) {
-        throw new PluginException(
-            "the server does not know PullCredentialPolicy (is the pullpolicy CRD installed?)");
-      }
-      throw e;
-    } finally {
-      cluster.close();
+    KubeApi.Response r =
+        cluster
+            .api()
+            .send(
+                "POST",
+                ClusterReader.POLICIES + (dryRun.equals("server") ? "?dryRun=All" : ""),
+                "application/json",
+                "application/json",
+                Json.writeObject(policy));
+    if (r.code() == 409) {
+      throw new PluginException(
+          "pullcredentialpolicies.pullpolicy.dev \"" + name + "\" already exists");
     }
+    if (r.code() == 404) {
+      throw new PluginException(
+          "the server does not know PullCredentialPolicy (is the pullpolicy CRD installed?)");
+    }
+    if (!r.ok()) {
+      throw KubeApi.failure(r);
+    }
+    PullCredentialPolicy created = Json.read(r.body(), PullCredentialPolicy.class);
+    out.print(render(created, dryRun.equals("server") ? " (server dry run)" : ""));
+    out.flush();
+    return ExitCode.OK;
   }
 
   private String render(PullCredentialPolicy policy, String note) {

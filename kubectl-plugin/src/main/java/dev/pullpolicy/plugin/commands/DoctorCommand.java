@@ -215,7 +215,7 @@ public class DoctorCommand extends ClusterCommand {
                 p.getMetadata().getUid()));
     List<Repair> plan =
         Repairs.plan(findings, uids, (podNs, c) -> reader.controller(podNs, c.kind(), c.name()));
-    PodDeletions deletions = new PodDeletions(reader::client);
+    PodDeletions deletions = new PodDeletions(reader::api);
     List<Done> done = new ArrayList<>();
     for (Repair r : plan) {
       if (r.action() != Repairs.Action.DELETE) {
@@ -236,14 +236,8 @@ public class DoctorCommand extends ClusterCommand {
    * problem found". Who may not read namespaces is given the benefit of the doubt.
    */
   private static void requireNamespace(ClusterReader reader, String ns) {
-    try {
-      if (reader.client().namespaces().withName(ns).get() == null) {
-        throw new PluginException("namespaces \"" + ns + "\" not found");
-      }
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 403) {
-        throw e;
-      }
+    if (reader.namespaceMissing(ns)) {
+      throw new PluginException("namespaces \"" + ns + "\" not found");
     }
   }
 

@@ -5,6 +5,7 @@ import dev.pullpolicy.plugin.cluster.ClusterReader;
 import dev.pullpolicy.plugin.print.ListPrinter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code kubectl pullpolicy list}: every policy with its readiness and counts. */
 @Command(
@@ -16,6 +17,17 @@ import picocli.CommandLine.Command;
           + " SERVICEACCOUNTS patched/selected, AGE."
     })
 public class ListCommand extends ClusterCommand {
+
+  // Policies are cluster-scoped: kubectl get accepts and ignores these for such objects, so do we.
+  @Option(
+      names = {"-n", "--namespace"},
+      hidden = true)
+  String namespace;
+
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      hidden = true)
+  boolean allNamespaces;
 
   @Override
   int execute(ClusterReader reader) {

@@ -1,87 +1,51 @@
 package dev.pullpolicy.plugin.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import dev.pullpolicy.plugin.cli.PluginException;
+import dev.pullpolicy.plugin.transport.LoopbackServer;
+import dev.pullpolicy.plugin.transport.LoopbackServer.Answer;
+import dev.pullpolicy.plugin.transport.Overrides;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The metadata-only reads of {@code status}, against a loopback HTTP server that answers as the API
- * server does and records what was asked: every request says it wants metadata only, so no Secret
- * data is sent.
+ * The reads against a loopback server that answers as the API server does and records what was
+ * asked: {@code status}'s reads say they want metadata only, so no Secret data is sent; answers the
+ * caller cannot use become the server's own error.
  */
 class ClusterReaderTest {
-  private HttpServer server;
-  private final List<String> requests = new CopyOnWriteArrayList<>();
-  private final Map<String, String> answers =
-      Map.of(
-          "/api/v1/secrets",
-          "{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/v1\","
-              + "\"metadata\":{},\"items\":[{\"kind\":\"PartialObjectMetadata\","
-              + "\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{\"name\":\"acme\","
-              + "\"namespace\":\"team-a\",\"annotations\":{\"pullpolicy.dev/source-hash\":\"h1\"}}}]}",
-          "/api/v1/namespaces/team-a/secrets/acme",
-          "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
-              + "\"metadata\":{\"name\":\"acme\",\"namespace\":\"team-a\"}}");
+  private LoopbackServer server;
   private ClusterReader reader;
-  private KubernetesClient client;
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          String path = exchange.getRequestURI().getPath();
-          requests.add(
-              path
-                  + (exchange.getRequestURI().getQuery() == null
-                      ? ""
-                      : "?" + exchange.getRequestURI().getQuery())
-                  + " Accept: "
-                  + exchange.getRequestHeaders().getFirst("Accept"));
-          int code = path.contains("forbidden") ? 403 : answers.containsKey(path) ? 200 : 404;
-          String body =
-              code == 200
-                  ? answers.get(path)
-                  : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
-                      + code
-                      + "}";
-          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(code, bytes.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-          }
-        });
-    server.start();
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
-            .withRequestRetryBackoffLimit(0)
-            .build();
-    client = new KubernetesClientBuilder().withConfig(config).build();
-    reader = new ClusterReader(() -> client);
+  void start() {
+    server = new LoopbackServer();
+    server
+        .on(
+            "/api/v1/secrets",
+            Answer.ok(
+                "{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/v1\","
+                    + "\"metadata\":{},\"items\":[{\"kind\":\"PartialObjectMetadata\","
+                    + "\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{\"name\":\"acme\","
+                    + "\"namespace\":\"team-a\",\"annotations\":{\"pullpolicy.dev/source-hash\":\"h1\"}}}]}"))
+        .on(
+            "/api/v1/namespaces/team-a/secrets/acme",
+            Answer.ok(
+                "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
+                    + "\"metadata\":{\"name\":\"acme\",\"namespace\":\"team-a\"}}"))
+        .on(
+            "/api/v1/namespaces/forbidden/secrets/acme",
+            Answer.status(403, "Forbidden", "secrets \\\"acme\\\" is forbidden"));
+    reader = new ClusterReader(() -> server.client(new Overrides()));
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.stop(0);
+    server.close();
   }
 
   @Test
@@ -90,10 +54,14 @@ class ClusterReaderTest {
     assertThat(byNamespace).containsOnlyKeys("team-a");
     assertThat(byNamespace.get("team-a").getAnnotations())
         .containsEntry("pullpolicy.dev/source-hash", "h1");
-    assertThat(requests)
-        .containsExactly(
-            "/api/v1/secrets?fieldSelector=metadata.name=acme Accept: "
-                + ClusterReader.PARTIAL_LIST);
+    assertThat(server.requests())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.pathAndQuery())
+                  .isEqualTo("/api/v1/secrets?fieldSelector=metadata.name%3Dacme");
+              assertThat(r.header("accept")).isEqualTo(ClusterReader.PARTIAL_LIST);
+            });
   }
 
   @Test
@@ -103,7 +71,56 @@ class ClusterReaderTest {
         .isEqualTo(new ClusterReader.MetadataRead(null, false));
     assertThat(reader.secretMetadata("forbidden", "acme"))
         .isEqualTo(new ClusterReader.MetadataRead(null, true));
-    assertThat(requests)
-        .allSatisfy(r -> assertThat(r).endsWith("Accept: " + ClusterReader.PARTIAL));
+    assertThat(server.requests())
+        .hasSize(3)
+        .allSatisfy(r -> assertThat(r.header("accept")).isEqualTo(ClusterReader.PARTIAL));
+  }
+
+  @Test
+  void aPolicyThatIsNotThereIsToldApartFromACrdThatIsNotInstalled() {
+    server.on(
+        ClusterReader.POLICIES + "/gone",
+        new Answer(
+            404,
+            "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404,"
+                + "\"details\":{\"name\":\"gone\",\"group\":\"pullpolicy.dev\","
+                + "\"kind\":\"pullcredentialpolicies\"},"
+                + "\"message\":\"pullcredentialpolicies.pullpolicy.dev \\\"gone\\\" not found\"}",
+            java.util.Map.of()));
+    assertThatThrownBy(() -> reader.policy("gone"))
+        .isInstanceOf(PluginException.class)
+        .hasMessage("pullcredentialpolicies.pullpolicy.dev \"gone\" not found");
+    assertThatThrownBy(() -> reader.policy("other"))
+        .isInstanceOf(PluginException.class)
+        .hasMessageContaining("is the pullpolicy CRD installed?");
+    assertThatThrownBy(reader::policies)
+        .isInstanceOf(PluginException.class)
+        .hasMessageContaining("is the pullpolicy CRD installed?");
+  }
+
+  @Test
+  void aRefusalCarriesTheServersCodeAndStatus() {
+    server.on(
+        "/api/v1/namespaces",
+        Answer.status(403, "Forbidden", "namespaces is forbidden: User \\\"x\\\" cannot list"));
+    assertThatThrownBy(reader::namespaces)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
+              assertThat(e.getStatus().getMessage())
+                  .isEqualTo("namespaces is forbidden: User \"x\" cannot list");
+            });
+  }
+
+  @Test
+  void aNamespaceIsMissingOnlyWhenTheServerSaysSo() {
+    server
+        .on("/api/v1/namespaces/here", Answer.ok("{\"metadata\":{\"name\":\"here\"}}"))
+        .on("/api/v1/namespaces/hidden", Answer.status(403, "Forbidden", "no"));
+    assertThat(reader.namespaceMissing("here")).isFalse();
+    assertThat(reader.namespaceMissing("hidden")).isFalse();
+    assertThat(reader.namespaceMissing("typo")).isTrue();
   }
 }

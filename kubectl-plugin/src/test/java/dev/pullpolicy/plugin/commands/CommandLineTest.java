@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +115,12 @@ class CommandLineTest {
 
     Result verbose = run("list", "--kubeconfig", "/nonexistent/config", "-v");
     assertThat(verbose.err()).contains("\tat dev.pullpolicy.plugin");
+    // kubectl's log level flag reads the same way
+    for (String level : List.of("-v=6", "--v=4")) {
+      Result kubectlStyle = run("list", "--kubeconfig", "/nonexistent/config", level);
+      assertThat(kubectlStyle.exitCode()).isEqualTo(3);
+      assertThat(kubectlStyle.err()).contains("\tat dev.pullpolicy.plugin");
+    }
   }
 
   @Test
