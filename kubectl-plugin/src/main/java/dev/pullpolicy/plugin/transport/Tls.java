@@ -238,7 +238,7 @@ final class Tls {
   // ---------------------------------------------------------------- managers
 
   /** The server's chain against the roots, then its name; the JDK's identity check is not used. */
-  private static final class Verifying extends X509ExtendedTrustManager {
+  private static final class Verifying extends ClientSide {
     private final X509TrustManager roots;
     private final String name;
 
@@ -280,24 +280,6 @@ final class Tls {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
     public X509Certificate[] getAcceptedIssuers() {
       return roots.getAcceptedIssuers();
     }
@@ -312,17 +294,8 @@ final class Tls {
     return false;
   }
 
-  /** {@code insecure-skip-tls-verify}: any certificate, any name, as kubectl then does. */
-  private static final class TrustAll extends X509ExtendedTrustManager {
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
+  /** A trust manager of a client: it never checks a client's certificate. */
+  private abstract static class ClientSide extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
@@ -340,6 +313,18 @@ final class Tls {
         throws CertificateException {
       throw new CertificateException("not a server");
     }
+  }
+
+  /** {@code insecure-skip-tls-verify}: any certificate, any name, as kubectl then does. */
+  private static final class TrustAll extends ClientSide {
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
