@@ -17,7 +17,6 @@ import dev.pullpolicy.operator.admission.AdmissionCheck;
 import dev.pullpolicy.operator.apply.Applier;
 import dev.pullpolicy.operator.apply.Response;
 import dev.pullpolicy.operator.apply.Writer;
-import dev.pullpolicy.operator.cache.CopyStore;
 import dev.pullpolicy.operator.cache.Slim;
 import dev.pullpolicy.operator.cache.SlimStore;
 import dev.pullpolicy.operator.events.AffectedPolicies;
@@ -162,7 +161,7 @@ public class PullCredentialPolicyReconciler
                 .withLabelSelector(MANAGED_SELECTOR)
                 // metadata, type and the hash of the data only: memory grows with the number of
                 // copies, not with what they hold
-                .withItemStore(new CopyStore())
+                .withItemStore(SlimStore.copies())
                 .withInformerListLimit(COPIES_LIST_LIMIT)
                 .withPrimaryToSecondaryMapper(NO_SECONDARY_INDEX)
                 .withSecondaryToPrimaryMapper(

@@ -10,7 +10,7 @@ import dev.pullpolicy.api.v1alpha1.PullCredentialPolicySpec;
 import dev.pullpolicy.api.v1alpha1.PullPolicyLabels;
 import dev.pullpolicy.api.v1alpha1.Target;
 import dev.pullpolicy.operator.cache.CachedCopy;
-import dev.pullpolicy.operator.cache.CopyStore;
+import dev.pullpolicy.operator.cache.SlimStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -156,7 +156,7 @@ public class CopiesTest {
 
   @Test
   void theCopyStoreKeepsNoDataAndAnnouncesWhatItStores() {
-    CopyStore store = new CopyStore();
+    SlimStore<Secret> store = SlimStore.copies();
     Secret desired = DesiredCopy.of(policy(), CONFIG).secret("ns");
     store.put(store.getKey(desired), new SecretBuilder(desired).build());
     assertThat(store.getKey(desired)).isEqualTo("ns/acme");
