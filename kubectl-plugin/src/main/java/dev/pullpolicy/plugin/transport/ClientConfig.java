@@ -277,44 +277,17 @@ public record ClientConfig(
     String who = "user \"" + userName + "\"";
     String token = Overrides.given(o.token) ? o.token : text(user, "token");
     Path tokenFile = token != null || user == null ? null : user.path("tokenFile");
-    String certPem = null;
-    String keyPem = null;
-    String certSource = null;
-    String keySource = null;
-    if (Overrides.given(o.clientCertificate)) {
-      certPem = readText(Path.of(o.clientCertificate), "client-certificate");
-      certSource = o.clientCertificate;
-    } else if (user != null) {
-      Path file = user.path("client-certificate");
-      String data = user.text("client-certificate-data");
-      if (file != null && data != null) {
-        throw new ConfigException("client-cert-data and client-cert are both specified for " + who);
-      }
-      if (file != null) {
-        certPem = readText(file, "client-certificate");
-        certSource = file.toString();
-      } else if (data != null) {
-        certSource = "client-certificate-data of " + who;
-        certPem = decodeBase64(data, certSource);
-      }
-    }
-    if (Overrides.given(o.clientKey)) {
-      keyPem = readText(Path.of(o.clientKey), "client-key");
-      keySource = o.clientKey;
-    } else if (user != null) {
-      Path file = user.path("client-key");
-      String data = user.text("client-key-data");
-      if (file != null && data != null) {
-        throw new ConfigException("client-key-data and client-key are both specified for " + who);
-      }
-      if (file != null) {
-        keyPem = readText(file, "client-key");
-        keySource = file.toString();
-      } else if (data != null) {
-        keySource = "client-key-data of " + who;
-        keyPem = decodeBase64(data, keySource);
-      }
-    }
+    PemInput cert =
+        pem(
+            o.clientCertificate,
+            user,
+            who,
+            "client-certificate",
+            "client-cert-data",
+            "client-cert");
+    PemInput key = pem(o.clientKey, user, who, "client-key", "client-key-data", "client-key");
+    String certPem = cert.text();
+    String keyPem = key.text();
     if ((certPem == null) != (keyPem == null)) {
       throw new ConfigException(
           certPem == null
@@ -336,7 +309,43 @@ public record ClientConfig(
                 + " (client.authentication.k8s.io/v1) instead");
       }
     }
-    return new Credentials(token, tokenFile, certPem, keyPem, certSource, keySource, exec);
+    return new Credentials(token, tokenFile, certPem, keyPem, cert.source(), key.source(), exec);
+  }
+
+  /** A PEM text and where it came from (for messages); both null when none is given. */
+  private record PemInput(String text, String source) {}
+
+  /**
+   * A client certificate or key: the flag's file, else the user's {@code FIELD} file or {@code
+   * FIELD-data}, never both ({@code bothData} and {@code bothFile} name them as kubectl's message
+   * does).
+   */
+  private static PemInput pem(
+      String flag,
+      Kubeconfig.Entry user,
+      String who,
+      String field,
+      String bothData,
+      String bothFile) {
+    if (Overrides.given(flag)) {
+      return new PemInput(readText(Path.of(flag), field), flag);
+    }
+    if (user == null) {
+      return new PemInput(null, null);
+    }
+    Path file = user.path(field);
+    String data = user.text(field + "-data");
+    if (file != null && data != null) {
+      throw new ConfigException(bothData + " and " + bothFile + " are both specified for " + who);
+    }
+    if (file != null) {
+      return new PemInput(readText(file, field), file.toString());
+    }
+    if (data != null) {
+      String source = field + "-data of " + who;
+      return new PemInput(decodeBase64(data, source), source);
+    }
+    return new PemInput(null, null);
   }
 
   /** The cluster's {@code client.authentication.k8s.io/exec} extension, given to exec plugins. */

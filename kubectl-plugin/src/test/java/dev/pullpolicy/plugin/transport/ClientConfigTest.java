@@ -210,6 +210,50 @@ class ClientConfigTest {
   }
 
   @Test
+  void aClientCertificateOrKeyGivenBothAsFileAndAsDataIsRefusedAsKubectlRefusesIt()
+      throws IOException {
+    Path crt = file("client.crt", "CERT");
+    Path key = file("client.key", "KEY");
+    String template =
+        """
+        current-context: c
+        contexts: [{name: c, context: {cluster: k, user: u}}]
+        clusters: [{name: k, cluster: {server: "https://k"}}]
+        users: [{name: u, user: {%s}}]
+        """;
+    Path certTwice =
+        file(
+            "cert-twice",
+            template.formatted(
+                "client-certificate: %s, client-certificate-data: %s, client-key: %s"
+                    .formatted(crt, b64("CERT"), key)));
+    assertThatThrownBy(
+            () -> ClientConfig.load(new Overrides().kubeconfig(certTwice.toString()), env()))
+        .hasMessage("client-cert-data and client-cert are both specified for user \"u\"");
+    Path keyTwice =
+        file(
+            "key-twice",
+            template.formatted(
+                "client-certificate: %s, client-key: %s, client-key-data: %s"
+                    .formatted(crt, key, b64("KEY"))));
+    assertThatThrownBy(
+            () -> ClientConfig.load(new Overrides().kubeconfig(keyTwice.toString()), env()))
+        .hasMessage("client-key-data and client-key are both specified for user \"u\"");
+
+    // one of each kind is fine, and says where each came from
+    Path mixed =
+        file(
+            "mixed",
+            template.formatted(
+                "client-certificate: %s, client-key-data: %s".formatted(crt, b64("KEY"))));
+    ClientConfig c = ClientConfig.load(new Overrides().kubeconfig(mixed.toString()), env());
+    assertThat(c.credentials().certificatePem()).isEqualTo("CERT");
+    assertThat(c.credentials().certificateSource()).isEqualTo(crt.toString());
+    assertThat(c.credentials().keyPem()).isEqualTo("KEY");
+    assertThat(c.credentials().keySource()).isEqualTo("client-key-data of user \"u\"");
+  }
+
+  @Test
   void contradictionsInTheKubeconfigAreRefusedAsKubectlRefusesThem() throws IOException {
     Path ca = file("ca.crt", "CA");
     Path both =
