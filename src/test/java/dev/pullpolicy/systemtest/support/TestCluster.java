@@ -333,19 +333,7 @@ public final class TestCluster implements AutoCloseable {
   public String newNamespace(
       String prefix, Map<String, String> labels, Map<String, String> annotations) {
     String name = uniqueName(prefix);
-    Map<String, String> all = new LinkedHashMap<>(labels);
-    all.put(TEST_RUN_LABEL, runId);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(all)
-                .withAnnotations(annotations.isEmpty() ? null : annotations)
-                .endMetadata()
-                .build())
-        .create();
+    createNamespace(name, labels, annotations);
     return name;
   }
 
