@@ -208,6 +208,7 @@ public class ClusterOptions {
   public KubeApi api() {
     if (api == null) {
       api = KubeApi.of(config());
+      Trace.mark("kubeconfig read");
     }
     return api;
   }

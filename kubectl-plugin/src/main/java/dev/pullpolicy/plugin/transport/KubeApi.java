@@ -1,5 +1,6 @@
 package dev.pullpolicy.plugin.transport;
 
+import dev.pullpolicy.plugin.cli.Trace;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -241,7 +242,12 @@ public final class KubeApi {
         out.write(body);
       }
     }
+    if (Trace.on()) {
+      c.connect();
+      Trace.mark("connected " + method + " " + uri.getPath());
+    }
     int code = c.getResponseCode();
+    Trace.mark("answer headers " + code);
     retryAfter = c.getHeaderField("Retry-After");
     byte[] bytes;
     try (InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream()) {
@@ -255,6 +261,7 @@ public final class KubeApi {
         bytes = in.readAllBytes();
       }
     }
+    Trace.mark("answer read " + bytes.length + " bytes");
     return new Response(code, bytes);
   }
 
@@ -319,6 +326,7 @@ public final class KubeApi {
       // HttpsURLConnection builds the JDK's default SSLContext (all of cacerts) unless a default
       // factory is set; each connection is given this one anyway.
       HttpsURLConnection.setDefaultSSLSocketFactory(sockets);
+      Trace.mark("tls context");
     }
     return sockets;
   }

@@ -1,6 +1,7 @@
 package dev.pullpolicy.plugin.transport;
 
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
+import dev.pullpolicy.plugin.cli.Trace;
 import java.lang.reflect.Field;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,7 @@ public final class Warmup {
             () -> {
               try {
                 work.run();
+                Trace.mark("done");
               } catch (RuntimeException | LinkageError e) {
                 // only a head start
               }
