@@ -161,7 +161,8 @@ public final class KubeApi {
       return exchange(uri, method, accept, contentType, body);
     } catch (SSLHandshakeException e) {
       if (x25519Only && sockets != null && !certificateProblem(e)) {
-        // The server may not offer X25519 (a FIPS-only server): try the JDK's full list.
+        // The server may not offer X25519 (a FIPS-only server) or TLS 1.3 (an old proxy in
+        // front of the API server): try the JDK's defaults.
         x25519Only = false;
         sockets = null;
         try {
