@@ -2,6 +2,7 @@ package dev.pullpolicy.plugin;
 
 import dev.pullpolicy.plugin.cli.Completion;
 import dev.pullpolicy.plugin.cli.ErrorHandler;
+import dev.pullpolicy.plugin.cli.Prefetch;
 import dev.pullpolicy.plugin.cli.Trace;
 import dev.pullpolicy.plugin.commands.CompletionCommand;
 import dev.pullpolicy.plugin.commands.CreateCommand;
@@ -40,7 +41,8 @@ public final class Main {
     Trace.mark("main");
     System.setProperty("picocli.disable.closures", "true");
     String first = args.length > 0 ? ("ls".equals(args[0]) ? "list" : args[0]) : "";
-    Warmup.start(first, PullPolicyCommand.class, COMMANDS.get(first));
+    boolean prefetching = Prefetch.start(args);
+    Warmup.start(first, !prefetching, PullPolicyCommand.class, COMMANDS.get(first));
     int code = run(args);
     Trace.print();
     System.exit(code);

@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * plugin.
  */
 public class ClusterReader {
-  static final String JSON = "application/json";
+  public static final String JSON = "application/json";
 
   /** The path of the policies' collection. */
   public static final String POLICIES =

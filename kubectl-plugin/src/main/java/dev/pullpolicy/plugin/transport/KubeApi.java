@@ -89,7 +89,34 @@ public final class KubeApi {
 
   /** A GET; every answer is returned, only failing to get one throws. */
   public Response get(String path, String accept) {
+    Prefetched p = prefetched;
+    if (p != null && p.path().equals(path) && p.accept().equals(accept)) {
+      prefetched = null;
+      if (p.failure() != null) {
+        throw p.failure();
+      }
+      return p.response();
+    }
     return send("GET", path, accept, null, null);
+  }
+
+  /** A GET sent ahead of time; its answer, or failure, is what {@link #get} returns once. */
+  private record Prefetched(
+      String path, String accept, Response response, KubernetesClientException failure) {}
+
+  private Prefetched prefetched;
+
+  /**
+   * Sends a GET that a command will make, ahead of time, and keeps its answer or its failure for
+   * the command's {@link #get} of the same path (one thread at a time: the command takes this
+   * client over only when the request is done).
+   */
+  public void prefetch(String path, String accept) {
+    try {
+      prefetched = new Prefetched(path, accept, send("GET", path, accept, null, null), null);
+    } catch (KubernetesClientException e) {
+      prefetched = new Prefetched(path, accept, null, e);
+    }
   }
 
   /** A request with an optional body; every answer is returned, only failing to get one throws. */

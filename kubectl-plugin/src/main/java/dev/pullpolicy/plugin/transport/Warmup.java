@@ -33,9 +33,10 @@ public final class Warmup {
    * Starts the warm-up for a command that reads the cluster (others need none of it). {@code
    * commandClasses} are the command's classes, whose annotations the command-line parser is about
    * to read: reading them here first makes the JDK generate the annotation proxies (a class per
-   * annotation type, a few milliseconds each) on this thread.
+   * annotation type, a few milliseconds each) on this thread. {@code transport}: also warm up TLS
+   * and the parsers (not when a {@code Prefetch} does the real thing meanwhile).
    */
-  public static void start(String command, Class<?>... commandClasses) {
+  public static void start(String command, boolean transport, Class<?>... commandClasses) {
     boolean readsCluster =
         switch (command) {
           case "list", "status", "doctor", "explain", "create", "__complete" -> true;
@@ -44,7 +45,9 @@ public final class Warmup {
     if (readsCluster) {
       // Two threads: the command model's annotations are needed first, the rest a little later.
       start("warm-up-model", () -> annotations(command, commandClasses));
-      start("warm-up-transport", () -> transport(command));
+      if (transport) {
+        start("warm-up-transport", () -> transport(command));
+      }
     }
   }
 
