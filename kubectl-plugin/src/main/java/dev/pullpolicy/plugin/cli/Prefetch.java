@@ -99,6 +99,7 @@ public final class Prefetch {
       // prefetch)
       ClientConfig config =
           ClientConfig.load(new ClusterOptions().overrides(), ClientConfig.Environment.system());
+      Trace.mark("kubeconfig read");
       if (config.credentials().exec() != null) {
         return;
       }
