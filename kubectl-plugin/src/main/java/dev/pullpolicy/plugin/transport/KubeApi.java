@@ -348,6 +348,7 @@ public final class KubeApi {
       if (certPem != null) {
         chain = Pem.certificates(certPem, certSource);
         key = Pem.privateKey(keyPem, keySource);
+        Trace.mark("client certificate and key");
       }
       sockets =
           Tls.socketFactory(config.trust(), config.server().getHost(), chain, key, x25519Only);

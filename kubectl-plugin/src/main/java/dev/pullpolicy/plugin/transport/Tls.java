@@ -69,6 +69,7 @@ final class Tls {
           trust.insecure()
               ? new TrustAll()
               : new Verifying(roots(trust), expectedName(trust, host));
+      dev.pullpolicy.plugin.cli.Trace.mark("trust manager");
       KeyManager[] keyManagers =
           clientKey == null
               ? new KeyManager[0]
@@ -77,6 +78,7 @@ final class Tls {
               };
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keyManagers, new TrustManager[] {trustManager}, null);
+      dev.pullpolicy.plugin.cli.Trace.mark("SSLContext");
       String sni = sniName(trust, host);
       return new Configuring(context.getSocketFactory(), sni, x25519Only);
     } catch (GeneralSecurityException e) {
