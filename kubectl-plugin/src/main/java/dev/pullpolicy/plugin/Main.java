@@ -2,6 +2,8 @@ package dev.pullpolicy.plugin;
 
 import dev.pullpolicy.plugin.cli.Completion;
 import dev.pullpolicy.plugin.cli.ErrorHandler;
+import dev.pullpolicy.plugin.cli.Prefetch;
+import dev.pullpolicy.plugin.cli.Trace;
 import dev.pullpolicy.plugin.commands.CompletionCommand;
 import dev.pullpolicy.plugin.commands.CreateCommand;
 import dev.pullpolicy.plugin.commands.DoctorCommand;
@@ -36,10 +38,14 @@ public final class Main {
 
   public static void main(String[] args) {
     // picocli looks for Groovy closures in every annotation unless told there are none.
+    Trace.mark("main");
     System.setProperty("picocli.disable.closures", "true");
     String first = args.length > 0 ? ("ls".equals(args[0]) ? "list" : args[0]) : "";
-    Warmup.start(first, PullPolicyCommand.class, COMMANDS.get(first));
-    System.exit(run(args));
+    boolean prefetching = Prefetch.start(args);
+    Warmup.start(first, !prefetching, PullPolicyCommand.class, COMMANDS.get(first));
+    int code = run(args);
+    Trace.print();
+    System.exit(code);
   }
 
   /** Runs one command line and returns its exit code. */
@@ -50,7 +56,9 @@ public final class Main {
           .complete(List.of(args).subList(1, args.length), out);
       return 0;
     }
-    return commandLine(args).execute(args);
+    CommandLine cmd = commandLine(args);
+    Trace.mark("command model");
+    return cmd.execute(args);
   }
 
   /**

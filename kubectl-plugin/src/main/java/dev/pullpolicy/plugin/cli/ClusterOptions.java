@@ -194,7 +194,15 @@ public class ClusterOptions {
   /** The connection from the kubeconfig and the flags; worked out once. */
   public ClientConfig config() {
     if (config == null) {
-      config = ClientConfig.load(overrides(), ClientConfig.Environment.system());
+      Overrides overrides = overrides();
+      // a prefetch (list, status) used this same configuration: no flag given
+      KubeApi early = overrides.noneGiven() ? Prefetch.take() : null;
+      if (early != null) {
+        api = early;
+        config = early.config();
+      } else {
+        config = ClientConfig.load(overrides, ClientConfig.Environment.system());
+      }
     }
     return config;
   }
@@ -207,7 +215,11 @@ public class ClusterOptions {
   /** The API client, made on first use. */
   public KubeApi api() {
     if (api == null) {
-      api = KubeApi.of(config());
+      ClientConfig c = config();
+      if (api == null) {
+        api = KubeApi.of(c);
+      }
+      Trace.mark("kubeconfig read");
     }
     return api;
   }

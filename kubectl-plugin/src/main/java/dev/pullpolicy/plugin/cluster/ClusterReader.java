@@ -5,6 +5,7 @@ import dev.pullpolicy.api.kubelet.PullSecret;
 import dev.pullpolicy.api.kubelet.PullSecrets;
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
 import dev.pullpolicy.plugin.cli.PluginException;
+import dev.pullpolicy.plugin.cli.Trace;
 import dev.pullpolicy.plugin.diagnose.Repairs;
 import dev.pullpolicy.plugin.transport.Json;
 import dev.pullpolicy.plugin.transport.KubeApi;
@@ -42,7 +43,7 @@ import java.util.function.Supplier;
  * plugin.
  */
 public class ClusterReader {
-  static final String JSON = "application/json";
+  public static final String JSON = "application/json";
 
   /** The path of the policies' collection. */
   public static final String POLICIES =
@@ -346,14 +347,18 @@ public class ClusterReader {
     if (!r.ok()) {
       throw KubeApi.failure(r);
     }
-    return Json.items(r.body(), type);
+    List<T> items = Json.items(r.body(), type);
+    Trace.mark("bound " + items.size() + " " + type.getSimpleName());
+    return items;
   }
 
   private static <T> T object(Response r, Class<T> type) {
     if (!r.ok()) {
       throw KubeApi.failure(r);
     }
-    return Json.read(r.body(), type);
+    T object = Json.read(r.body(), type);
+    Trace.mark("bound " + type.getSimpleName());
+    return object;
   }
 
   /** A 404 about the object itself (its name in the Status), not about the resource type. */

@@ -2,6 +2,7 @@ package dev.pullpolicy.plugin.commands;
 
 import dev.pullpolicy.plugin.cli.ClusterOptions;
 import dev.pullpolicy.plugin.cli.OutputOptions;
+import dev.pullpolicy.plugin.cli.Trace;
 import dev.pullpolicy.plugin.cluster.ClusterReader;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ abstract class ClusterCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    Trace.mark("command line parsed");
     try {
       return execute(new ClusterReader(cluster::api));
     } finally {
@@ -42,5 +44,6 @@ abstract class ClusterCommand implements Callable<Integer> {
     PrintWriter out = out();
     out.print(text);
     out.flush();
+    Trace.mark("printed");
   }
 }

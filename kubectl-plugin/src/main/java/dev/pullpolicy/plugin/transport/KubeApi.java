@@ -1,5 +1,6 @@
 package dev.pullpolicy.plugin.transport;
 
+import dev.pullpolicy.plugin.cli.Trace;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -88,7 +89,34 @@ public final class KubeApi {
 
   /** A GET; every answer is returned, only failing to get one throws. */
   public Response get(String path, String accept) {
+    Prefetched p = prefetched;
+    if (p != null && p.path().equals(path) && p.accept().equals(accept)) {
+      prefetched = null;
+      if (p.failure() != null) {
+        throw p.failure();
+      }
+      return p.response();
+    }
     return send("GET", path, accept, null, null);
+  }
+
+  /** A GET sent ahead of time; its answer, or failure, is what {@link #get} returns once. */
+  private record Prefetched(
+      String path, String accept, Response response, KubernetesClientException failure) {}
+
+  private Prefetched prefetched;
+
+  /**
+   * Sends a GET that a command will make, ahead of time, and keeps its answer or its failure for
+   * the command's {@link #get} of the same path (one thread at a time: the command takes this
+   * client over only when the request is done).
+   */
+  public void prefetch(String path, String accept) {
+    try {
+      prefetched = new Prefetched(path, accept, send("GET", path, accept, null, null), null);
+    } catch (KubernetesClientException e) {
+      prefetched = new Prefetched(path, accept, null, e);
+    }
   }
 
   /** A request with an optional body; every answer is returned, only failing to get one throws. */
@@ -160,7 +188,8 @@ public final class KubeApi {
       return exchange(uri, method, accept, contentType, body);
     } catch (SSLHandshakeException e) {
       if (x25519Only && sockets != null && !certificateProblem(e)) {
-        // The server may not offer X25519 (a FIPS-only server): try the JDK's full list.
+        // The server may not offer X25519 (a FIPS-only server) or TLS 1.3 (an old proxy in
+        // front of the API server): try the JDK's defaults.
         x25519Only = false;
         sockets = null;
         try {
@@ -241,7 +270,12 @@ public final class KubeApi {
         out.write(body);
       }
     }
+    if (Trace.on()) {
+      c.connect();
+      Trace.mark("connected " + method + " " + uri.getPath());
+    }
     int code = c.getResponseCode();
+    Trace.mark("answer headers " + code);
     retryAfter = c.getHeaderField("Retry-After");
     byte[] bytes;
     try (InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream()) {
@@ -255,6 +289,7 @@ public final class KubeApi {
         bytes = in.readAllBytes();
       }
     }
+    Trace.mark("answer read " + bytes.length + " bytes");
     return new Response(code, bytes);
   }
 
@@ -313,12 +348,14 @@ public final class KubeApi {
       if (certPem != null) {
         chain = Pem.certificates(certPem, certSource);
         key = Pem.privateKey(keyPem, keySource);
+        Trace.mark("client certificate and key");
       }
       sockets =
           Tls.socketFactory(config.trust(), config.server().getHost(), chain, key, x25519Only);
       // HttpsURLConnection builds the JDK's default SSLContext (all of cacerts) unless a default
       // factory is set; each connection is given this one anyway.
       HttpsURLConnection.setDefaultSSLSocketFactory(sockets);
+      Trace.mark("tls context");
     }
     return sockets;
   }

@@ -130,6 +130,29 @@ public final class Overrides {
     return kubeconfig;
   }
 
+  /** Whether no flag was given: the connection is the kubeconfig's alone. */
+  public boolean noneGiven() {
+    return !given(kubeconfig)
+        && !given(context)
+        && !given(cluster)
+        && !given(user)
+        && !given(server)
+        && !given(certificateAuthority)
+        && !given(clientCertificate)
+        && !given(clientKey)
+        && !given(token)
+        && !insecureSkipTlsVerify
+        && !given(tlsServerName)
+        && !given(as)
+        && asGroups.isEmpty()
+        && !given(asUid)
+        && asUserExtra.isEmpty()
+        && !given(proxyUrl)
+        && !disableCompression
+        && !given(namespace)
+        && requestTimeout.isZero();
+  }
+
   static boolean given(String s) {
     return s != null && !s.isEmpty();
   }

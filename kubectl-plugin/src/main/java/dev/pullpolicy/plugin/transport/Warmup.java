@@ -1,6 +1,7 @@
 package dev.pullpolicy.plugin.transport;
 
 import dev.pullpolicy.api.v1alpha1.PullCredentialPolicy;
+import dev.pullpolicy.plugin.cli.Trace;
 import java.lang.reflect.Field;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +33,10 @@ public final class Warmup {
    * Starts the warm-up for a command that reads the cluster (others need none of it). {@code
    * commandClasses} are the command's classes, whose annotations the command-line parser is about
    * to read: reading them here first makes the JDK generate the annotation proxies (a class per
-   * annotation type, a few milliseconds each) on this thread.
+   * annotation type, a few milliseconds each) on this thread. {@code transport}: also warm up TLS
+   * and the parsers (not when a {@code Prefetch} does the real thing meanwhile).
    */
-  public static void start(String command, Class<?>... commandClasses) {
+  public static void start(String command, boolean transport, Class<?>... commandClasses) {
     boolean readsCluster =
         switch (command) {
           case "list", "status", "doctor", "explain", "create", "__complete" -> true;
@@ -43,7 +45,9 @@ public final class Warmup {
     if (readsCluster) {
       // Two threads: the command model's annotations are needed first, the rest a little later.
       start("warm-up-model", () -> annotations(command, commandClasses));
-      start("warm-up-transport", () -> transport(command));
+      if (transport) {
+        start("warm-up-transport", () -> transport(command));
+      }
     }
   }
 
@@ -53,6 +57,7 @@ public final class Warmup {
             () -> {
               try {
                 work.run();
+                Trace.mark("done");
               } catch (RuntimeException | LinkageError e) {
                 // only a head start
               }

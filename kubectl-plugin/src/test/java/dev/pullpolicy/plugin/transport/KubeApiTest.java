@@ -150,4 +150,40 @@ class KubeApiTest {
     assertThat(proxyPage.getCode()).isEqualTo(502);
     assertThat(proxyPage.getStatus().getMessage()).isEqualTo("the server responded with HTTP 502");
   }
+
+  @Test
+  void aPrefetchedAnswerIsTheNextGetOfThatPathAndIsSentOnce() {
+    server.on("/apis/x", Answer.ok("{\"items\":[1]}"), Answer.ok("{\"items\":[2]}"));
+    server.on("/api/v1/namespaces", Answer.ok("{\"items\":[]}"));
+    KubeApi api = server.client(new Overrides());
+    api.prefetch("/apis/x", "application/json");
+    assertThat(server.requests()).hasSize(1);
+    // another path or another Accept header is asked for as usual
+    assertThat(api.get("/api/v1/namespaces", "application/json").code()).isEqualTo(200);
+    assertThat(api.get("/apis/x", "application/json").text()).isEqualTo("{\"items\":[1]}");
+    assertThat(server.requests()).hasSize(2);
+    assertThat(api.get("/apis/x", "application/json").text()).isEqualTo("{\"items\":[2]}");
+    assertThat(server.requests()).hasSize(3);
+  }
+
+  @Test
+  void aPrefetchThatFailedIsTheSameFailureForTheGet() throws IOException {
+    int closedPort;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort;
+    KubeApi direct = KubeApi.of(ClientConfig.load(Kubeconfig.empty(), new Overrides().server(url)));
+    String expected = null;
+    try {
+      direct.get("/apis/x", "application/json");
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      expected = e.getMessage();
+    }
+    assertThat(expected).startsWith("GET " + url + "/apis/x failed: ");
+    KubeApi api = KubeApi.of(ClientConfig.load(Kubeconfig.empty(), new Overrides().server(url)));
+    api.prefetch("/apis/x", "application/json");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.get("/apis/x", "application/json"))
+        .hasMessage(expected);
+  }
 }
