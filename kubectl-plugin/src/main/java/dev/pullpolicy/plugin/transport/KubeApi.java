@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.PasswordAuthentication;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -190,17 +192,31 @@ public final class KubeApi {
       if (x25519Only && sockets != null && !certificateProblem(e)) {
         // The server may not offer X25519 (a FIPS-only server) or TLS 1.3 (an old proxy in
         // front of the API server): try the JDK's defaults.
-        x25519Only = false;
-        sockets = null;
-        try {
-          return exchange(uri, method, accept, contentType, body);
-        } catch (IOException again) {
-          throw ioFailure(method, uri, again);
-        }
+        return withDefaultOffer(method, uri, accept, contentType, body);
+      }
+      throw ioFailure(method, uri, e);
+    } catch (SSLException | SocketException e) {
+      if (x25519Only && sockets != null && "GET".equals(method) && !certificateProblem(e)) {
+        // Some servers answer a ClientHello they cannot serve with another alert (the JDK's own
+        // sends unexpected_message for a TLS 1.3 offer without a group it has) or reset the
+        // connection. Neither says for sure that nothing was sent; a GET is safe to send again.
+        return withDefaultOffer(method, uri, accept, contentType, body);
       }
       throw ioFailure(method, uri, e);
     } catch (IOException e) {
       throw ioFailure(method, uri, e);
+    }
+  }
+
+  /** The request again, and every later one, with the JDK's default TLS offer. */
+  private Response withDefaultOffer(
+      String method, URI uri, String accept, String contentType, byte[] body) {
+    x25519Only = false;
+    sockets = null;
+    try {
+      return exchange(uri, method, accept, contentType, body);
+    } catch (IOException again) {
+      throw ioFailure(method, uri, again);
     }
   }
 

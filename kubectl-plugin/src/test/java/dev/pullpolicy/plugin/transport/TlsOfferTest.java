@@ -77,6 +77,11 @@ class TlsOfferTest {
 
   /** Starts a server speaking only these protocols. */
   private String start(String[] serverProtocols) throws Exception {
+    return start(serverProtocols, null);
+  }
+
+  /** Starts a server speaking only these protocols and, when given, key-exchange groups. */
+  private String start(String[] serverProtocols, String[] groups) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, "changeit".toCharArray());
@@ -92,6 +97,9 @@ class TlsOfferTest {
           public void configure(HttpsParameters params) {
             SSLParameters p = context.getDefaultSSLParameters();
             p.setProtocols(serverProtocols);
+            if (groups != null) {
+              namedGroups(p, groups);
+            }
             params.setSSLParameters(p);
           }
         });
@@ -125,6 +133,34 @@ class TlsOfferTest {
     assertThat(api.get("/api/v1/namespaces", "application/json").code()).isEqualTo(200);
     assertThat(api.get("/api/v1/namespaces", "application/json").code()).isEqualTo(200);
     assertThat(protocols).containsExactly("TLSv1.3", "TLSv1.3");
+  }
+
+  @Test
+  void aServerWithoutX25519IsReachedAfterItRefusesTheLeanOfferWithAnotherAlert() throws Exception {
+    // SSLParameters.setNamedGroups is JDK 20+; the build may run an older JDK
+    org.junit.jupiter.api.Assumptions.assumeTrue(hasNamedGroups(), "SSLParameters.setNamedGroups");
+    String url = start(new String[] {"TLSv1.3"}, new String[] {"secp256r1"});
+    KubeApi api = client(url);
+    assertThat(api.get("/api/v1/namespaces", "application/json").code()).isEqualTo(200);
+    assertThat(api.get("/api/v1/namespaces", "application/json").code()).isEqualTo(200);
+    assertThat(protocols).containsExactly("TLSv1.3", "TLSv1.3");
+  }
+
+  private static boolean hasNamedGroups() {
+    try {
+      SSLParameters.class.getMethod("setNamedGroups", String[].class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  private static void namedGroups(SSLParameters p, String[] groups) {
+    try {
+      SSLParameters.class.getMethod("setNamedGroups", String[].class).invoke(p, (Object) groups);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
