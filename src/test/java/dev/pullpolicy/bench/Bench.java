@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -352,6 +354,8 @@ public final class Bench {
     try (KubernetesClient floor = client(tokenKubeconfig("floor"), 64)) {
       long floorNanos = javaFloorFanout(floor, source);
       results.figure("fanout_floor_s", seconds(floorNanos));
+      results.param(
+          "floor_http", "jdk".equals(System.getenv("BENCH_FLOOR_HTTP")) ? "jdk" : "vertx");
       log(String.format("fan-out floor, Java client: %.2f s", seconds(floorNanos)));
     }
     if (goFloor() != null) {
@@ -371,6 +375,7 @@ public final class Bench {
                 "ServiceAccount entries", saKeys(workNs), sa -> hasEntry(sa, target)));
     double[] r0 = reconcileTimer();
     double cpu0 = operator.cpuSeconds();
+    Map<Long, OperatorRunner.ThreadTicks> threads0 = operator.threadTicks();
     long t0 = System.nanoTime();
     admin.resource(policyYaml()).create();
     Duration timeout = Duration.ofSeconds(Math.max(180, o.namespaces()));
@@ -380,7 +385,7 @@ public final class Bench {
     watches.remove(copies);
     watches.remove(sas);
     results.figure("fanout_s", seconds(took));
-    results.figure("fanout_cpu_s", operatorCpuUntilIdle(cpu0, "fanout"));
+    results.figure("fanout_cpu_s", operatorCpuUntilIdle(cpu0, threads0, "fanout"));
     reconcilesSince("fanout", r0);
     results.ratio("fanout_ratio", "fanout_s", "fanout_floor_s");
     results.ratio("fanout_go_ratio", "fanout_s", "fanout_go_floor_s");
@@ -393,6 +398,17 @@ public final class Bench {
    * count did not move for two seconds (at most a minute of waiting).
    */
   private double operatorCpuUntilIdle(double cpu0, String scenario) throws Exception {
+    return operatorCpuUntilIdle(cpu0, Map.of(), scenario);
+  }
+
+  /**
+   * As above, and records the CPU per group of the operator's threads since {@code threads0}
+   * ({@code <scenario>_cpu_by_thread}): where the time went (the HTTP event loops, the writers, the
+   * JIT compiler, the VM thread's collections, ...).
+   */
+  private double operatorCpuUntilIdle(
+      double cpu0, Map<Long, OperatorRunner.ThreadTicks> threads0, String scenario)
+      throws Exception {
     long t = System.nanoTime();
     double last = reconcileTimer()[0];
     int still = 0;
@@ -404,6 +420,9 @@ public final class Bench {
     }
     double cpu = operator.cpuSeconds() - cpu0;
     results.param(scenario + "_idle_after_s", seconds(System.nanoTime() - t));
+    results.param(
+        scenario + "_cpu_by_thread",
+        OperatorRunner.cpuByThreadGroup(threads0, operator.threadTicks()));
     return cpu;
   }
 
@@ -592,6 +611,7 @@ public final class Bench {
     log("creating " + count + " namespaces at " + o.newNamespaceRate() + "/s");
     double[] before = reconcileTimer();
     double cpu0 = operator.cpuSeconds();
+    Map<Long, OperatorRunner.ThreadTicks> threads0 = operator.threadTicks();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     ExecutorService creators = Executors.newFixedThreadPool(4);
     AtomicInteger next = new AtomicInteger();
@@ -622,7 +642,7 @@ public final class Bench {
     creators.shutdown();
     watches.remove(patched);
     // the CPU per new namespace: what one namespace's events cost, at this N
-    double cpu = operatorCpuUntilIdle(cpu0, "newns");
+    double cpu = operatorCpuUntilIdle(cpu0, threads0, "newns");
     results.figure("newns_cpu_ms", cpu * 1000 / count);
     results.param("newns_cpu_s", cpu);
     double[] after = reconcileTimer();
@@ -697,6 +717,7 @@ public final class Bench {
                   s -> Objects.equals(s.getData(), rotated.getData())));
       double[] r0 = reconcileTimer();
       double cpu0 = operator.cpuSeconds();
+      Map<Long, OperatorRunner.ThreadTicks> threads0 = operator.threadTicks();
       long t0 = System.nanoTime();
       admin
           .secrets()
@@ -706,7 +727,7 @@ public final class Bench {
       await(copies, Duration.ofSeconds(Math.max(180, o.namespaces())));
       watches.remove(copies);
       results.figure("rotation_s", seconds(copies.lastDoneNanos() - t0));
-      results.figure("rotation_cpu_s", operatorCpuUntilIdle(cpu0, "rotation"));
+      results.figure("rotation_cpu_s", operatorCpuUntilIdle(cpu0, threads0, "rotation"));
       reconcilesSince("rotation", r0);
       if (goFloor() != null) {
         goAfter = goFloorRotation(sourceSecret("v3"), "after");
@@ -780,6 +801,7 @@ public final class Bench {
     Thread.sleep(o.settleSeconds() * 1000L);
     double reconcilesBefore = operator.metricSum("pullpolicy_reconciles_total");
     double cpu0 = operator.cpuSeconds();
+    Map<Long, OperatorRunner.ThreadTicks> threads0 = operator.threadTicks();
     Instant from = Instant.now();
     log(
         "steady state: counting the operator's writes for "
@@ -790,6 +812,8 @@ public final class Bench {
     Thread.sleep(o.steadySeconds() * 1000L);
     Instant to = Instant.now();
     results.figure("steady_cpu_s", operator.cpuSeconds() - cpu0);
+    results.param(
+        "steady_cpu_by_thread", OperatorRunner.cpuByThreadGroup(threads0, operator.threadTicks()));
     double reconciles = operator.metricSum("pullpolicy_reconciles_total") - reconcilesBefore;
     results.param("steady_reconciles", Double.isNaN(reconciles) ? null : (long) reconciles);
     Thread.sleep(3000); // the audit log is written in batches of at most a second
@@ -1171,11 +1195,14 @@ public final class Bench {
     config.setRequestTimeout(60_000);
     config.setMaxConcurrentRequests(maxConcurrent);
     config.setMaxConcurrentRequestsPerHost(maxConcurrent / 2);
-    // The HTTP client the operator uses (Quarkus's kubernetes-client brings the Vert.x one).
-    return new KubernetesClientBuilder()
-        .withHttpClientFactory(new VertxHttpClientFactory())
-        .withConfig(config)
-        .build();
+    // The HTTP client the operator uses (Quarkus's kubernetes-client brings the Vert.x one);
+    // BENCH_FLOOR_HTTP=jdk measures the floor with fabric8 on the JDK's HttpClient instead
+    // (HTTP/2).
+    HttpClient.Factory http =
+        "jdk".equals(System.getenv("BENCH_FLOOR_HTTP"))
+            ? new JdkHttpClientFactory()
+            : new VertxHttpClientFactory();
+    return new KubernetesClientBuilder().withHttpClientFactory(http).withConfig(config).build();
   }
 
   private static List<String> keys(Collection<String> namespaces, String name) {

@@ -8,10 +8,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -99,6 +102,59 @@ final class OperatorRunner implements AutoCloseable {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     // fields 14 (utime) and 15 (stime) of stat are the 12th and 13th after the name
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+  }
+
+  /**
+   * CPU ticks (user + system) used so far by each live thread of the process, by thread id, with
+   * the thread's name, from /proc/<pid>/task/<tid>/stat and comm. A thread that ended between two
+   * readings is missing from the later one; its time is then in neither group of {@link
+   * #cpuByThreadGroup}.
+   */
+  Map<Long, ThreadTicks> threadTicks() throws IOException {
+    Map<Long, ThreadTicks> all = new HashMap<>();
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc/" + pid() + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+          String name = Files.readString(task.resolve("comm")).trim();
+          all.put(
+              Long.parseLong(task.getFileName().toString()),
+              new ThreadTicks(name, Long.parseLong(f[11]) + Long.parseLong(f[12])));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while being read
+        }
+      }
+    }
+    return all;
+  }
+
+  record ThreadTicks(String name, long ticks) {}
+
+  /**
+   * Seconds of CPU per group of threads between two {@link #threadTicks} readings ({@code before}
+   * empty: since the start), largest first. A group is a thread name without its trailing number
+   * (the kernel keeps the first 15 characters of a name: "vert.x-eventloo", "C1 CompilerThre").
+   */
+  static Map<String, Double> cpuByThreadGroup(
+      Map<Long, ThreadTicks> before, Map<Long, ThreadTicks> after) {
+    Map<String, Long> ticks = new HashMap<>();
+    after.forEach(
+        (tid, t) -> {
+          ThreadTicks b = before.get(tid);
+          long d = t.ticks() - (b == null ? 0 : b.ticks());
+          if (d > 0) {
+            ticks.merge(t.name().replaceAll("[-0-9 ]+$", ""), d, Long::sum);
+          }
+        });
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    ticks.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                seconds.put(e.getKey(), Math.round(e.getValue() / TICKS_PER_SECOND * 100) / 100.0));
+    return seconds;
   }
 
   /** The number of threads of the process, from /proc/<pid>/status. */
