@@ -53,10 +53,7 @@ public class SourceSecrets extends AbstractEventSource<Secret, PullCredentialPol
         release(policy, ref);
       }
     }
-    for (SecretReference ref : wanted) {
-      users.computeIfAbsent(ref, k -> new HashSet<>()).add(policy);
-      informers.computeIfAbsent(ref, this::watch);
-    }
+    watchFor(policy, wanted);
   }
 
   /**
@@ -83,7 +80,7 @@ public class SourceSecrets extends AbstractEventSource<Secret, PullCredentialPol
           return;
         }
         if (p.getSpec() != null && p.getSpec().getSources() != null) {
-          watchAhead(p.getMetadata().getName(), p.getSpec().getSources());
+          watchFor(p.getMetadata().getName(), p.getSpec().getSources());
         }
       }
     } catch (RuntimeException e) {
@@ -91,8 +88,8 @@ public class SourceSecrets extends AbstractEventSource<Secret, PullCredentialPol
     }
   }
 
-  /** Watches the sources for the policy, releasing nothing. */
-  synchronized void watchAhead(String policy, Collection<SecretReference> sources) {
+  /** Watches the sources for the policy (starting informers for new ones), releasing nothing. */
+  synchronized void watchFor(String policy, Collection<SecretReference> sources) {
     for (SecretReference ref : sources) {
       users.computeIfAbsent(ref, k -> new HashSet<>()).add(policy);
       informers.computeIfAbsent(ref, this::watch);

@@ -83,7 +83,7 @@ class SourceSecretsTest {
     sources.track("registry", List.of(FIRST));
 
     // the policy as listed at the start named another source too (it was edited since)
-    sources.watchAhead("registry", List.of(FIRST, SECOND));
+    sources.watchFor("registry", List.of(FIRST, SECOND));
     assertThat(sources.get(FIRST)).isNotNull();
     assertThat(sources.get(SECOND)).isNotNull();
 
@@ -94,7 +94,7 @@ class SourceSecretsTest {
 
   @Test
   void aPolicyDeletedBeforeItsFirstReconcileStopsWatchingWhatWasWatchedAheadForIt() {
-    sources.watchAhead("registry", List.of(FIRST));
+    sources.watchFor("registry", List.of(FIRST));
 
     sources.untrack("registry");
 
