@@ -71,15 +71,27 @@ public record PolicyPass(
   /** Plans and applies, and the status of the namespaces given (every namespace: a full pass). */
   public Result run(MergedConfig config, Applier applier, StatusFactory statuses) {
     Applied a = apply(config, applier);
-    PullCredentialPolicyStatus status =
-        statuses.synced(
-            policy.getStatus(),
-            policy.getMetadata().getGeneration(),
-            config,
-            policy.getSpec().getSources().size(),
-            a.ignored(),
-            a.outcomes());
-    return new Result(a.plans(), a.outcomes(), status);
+    return new Result(
+        a.plans(), a.outcomes(), status(policy, config, statuses, a.ignored(), a.outcomes()));
+  }
+
+  /**
+   * The policy's status once its sources merged to {@code config}, from the outcomes of every
+   * namespace it counts ({@code ignored} of them opting out).
+   */
+  static PullCredentialPolicyStatus status(
+      PullCredentialPolicy policy,
+      MergedConfig config,
+      StatusFactory statuses,
+      int ignored,
+      List<Outcome> outcomes) {
+    return statuses.synced(
+        policy.getStatus(),
+        policy.getMetadata().getGeneration(),
+        config,
+        policy.getSpec().getSources().size(),
+        ignored,
+        outcomes);
   }
 
   /** Plans the namespaces given (pure) and applies the plans. */

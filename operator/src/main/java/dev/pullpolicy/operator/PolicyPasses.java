@@ -144,7 +144,7 @@ public final class PolicyPasses {
               true,
               every.size(),
               applied,
-              status(policy, config, applied.ignored(), applied.outcomes()));
+              PolicyPass.status(policy, config, statuses, applied.ignored(), applied.outcomes()));
     } else {
       Set<String> scope = new HashSet<>(marked);
       PullCredentialPolicyStatus previous = policy.getStatus();
@@ -170,9 +170,10 @@ public final class PolicyPasses {
               false,
               scope.size(),
               applied,
-              status(
+              PolicyPass.status(
                   policy,
                   config,
+                  statuses,
                   memory.ignored(),
                   memory.outcomesWith(scope, applied.outcomes())));
     }
@@ -193,16 +194,5 @@ public final class PolicyPasses {
   public void forget(String policy) {
     memories.remove(policy);
     dirty.forget(policy);
-  }
-
-  private PullCredentialPolicyStatus status(
-      PullCredentialPolicy policy, MergedConfig config, int ignored, List<Outcome> outcomes) {
-    return statuses.synced(
-        policy.getStatus(),
-        policy.getMetadata().getGeneration(),
-        config,
-        policy.getSpec().getSources().size(),
-        ignored,
-        outcomes);
   }
 }
