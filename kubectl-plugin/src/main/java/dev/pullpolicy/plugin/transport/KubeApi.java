@@ -188,35 +188,28 @@ public final class KubeApi {
     retryAfter = null;
     try {
       return exchange(uri, method, accept, contentType, body);
-    } catch (SSLHandshakeException e) {
-      if (x25519Only && sockets != null && !certificateProblem(e)) {
-        // The server may not offer X25519 (a FIPS-only server) or TLS 1.3 (an old proxy in
-        // front of the API server): try the JDK's defaults.
-        return withDefaultOffer(method, uri, accept, contentType, body);
-      }
-      throw ioFailure(method, uri, e);
     } catch (SSLException | SocketException e) {
-      if (x25519Only && sockets != null && "GET".equals(method) && !certificateProblem(e)) {
-        // Some servers answer a ClientHello they cannot serve with another alert (the JDK's own
-        // sends unexpected_message for a TLS 1.3 offer without a group it has) or reset the
-        // connection. Neither says for sure that nothing was sent; a GET is safe to send again.
-        return withDefaultOffer(method, uri, accept, contentType, body);
+      // The server may not take the lean offer (a FIPS-only server without X25519, an old proxy
+      // without TLS 1.3): try the JDK's defaults. A handshake failure means nothing was sent; some
+      // servers answer with another alert (the JDK's own sends unexpected_message for a TLS 1.3
+      // offer without a group it has) or reset the connection, which does not say so for sure,
+      // so then only a GET is sent again.
+      boolean nothingSent = e instanceof SSLHandshakeException;
+      if (x25519Only
+          && sockets != null
+          && !certificateProblem(e)
+          && (nothingSent || "GET".equals(method))) {
+        x25519Only = false;
+        sockets = null;
+        try {
+          return exchange(uri, method, accept, contentType, body);
+        } catch (IOException again) {
+          throw ioFailure(method, uri, again);
+        }
       }
       throw ioFailure(method, uri, e);
     } catch (IOException e) {
       throw ioFailure(method, uri, e);
-    }
-  }
-
-  /** The request again, and every later one, with the JDK's default TLS offer. */
-  private Response withDefaultOffer(
-      String method, URI uri, String accept, String contentType, byte[] body) {
-    x25519Only = false;
-    sockets = null;
-    try {
-      return exchange(uri, method, accept, contentType, body);
-    } catch (IOException again) {
-      throw ioFailure(method, uri, again);
     }
   }
 
