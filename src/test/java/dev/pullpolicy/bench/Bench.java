@@ -752,12 +752,7 @@ public final class Bench {
 
   /** N Secret updates (new data) by the Java floor; seconds until the watch saw them all. */
   private double javaFloorRotation(KubernetesClient floor, Secret rotated) throws Exception {
-    Convergence<Secret> floorCopies =
-        watches.onSecrets(
-            new Convergence<>(
-                "Java floor copies rotated",
-                keys(workNs, JAVA_FLOOR),
-                s -> Objects.equals(s.getData(), rotated.getData())));
+    Convergence<Secret> floorCopies = floorRotationConvergence("Java", JAVA_FLOOR, rotated);
     Map<String, Secret> cached = new LinkedHashMap<>();
     for (String ns : workNs) {
       cached.put(ns, watches.secret(ns, JAVA_FLOOR));
@@ -775,14 +770,19 @@ public final class Bench {
     return seconds(new FloorConvergence(floorCopies, null).await(t0));
   }
 
+  /** The watches' view of one floor's rotation: its N Secrets carrying the rotated data. */
+  private Convergence<Secret> floorRotationConvergence(
+      String floor, String secretName, Secret rotated) {
+    return watches.onSecrets(
+        new Convergence<>(
+            floor + " floor copies rotated",
+            keys(workNs, secretName),
+            s -> Objects.equals(s.getData(), rotated.getData())));
+  }
+
   /** The same N Secret updates by client-go (write-floor). */
   private double goFloorRotation(Secret rotated, String when) throws Exception {
-    Convergence<Secret> floorCopies =
-        watches.onSecrets(
-            new Convergence<>(
-                "Go floor copies rotated",
-                keys(workNs, GO_FLOOR),
-                s -> Objects.equals(s.getData(), rotated.getData())));
+    Convergence<Secret> floorCopies = floorRotationConvergence("Go", GO_FLOOR, rotated);
     try (GoFloor.Pass pass =
         goFloor().start("rotation-" + when, goPlan("rotation", GO_FLOOR, rotated.getData()))) {
       long t0 = System.nanoTime();
